@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+// FaceAtlas: 3D digital face mapping for affective-disorder research and teaching.
+//
+// Targets follow the pipeline (see ../shared/DESIGN.md): data flows one way,
+// from the numeric and format foundations, through the face model, to the CLI.
+import PackageDescription
+
+let package = Package(
+    name: "FaceAtlas",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "faceatlas", targets: ["faceatlas"]),
+        .library(name: "FaceAtlas", targets: [
+            "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
+            "FaceModel", "ModelAuthoring",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian packages installed by scripts/bootstrap)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: C++ bridges
+        .target(
+            name: "AssimpBridge",
+            dependencies: ["CAssimp"],
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("assimp"), .linkedLibrary("stdc++")]
+        ),
+        .target(
+            name: "EigenBridge",
+            cxxSettings: [.unsafeFlags(["-std=c++17", "-I/usr/include/eigen3", "-O2"])],
+            linkerSettings: [.linkedLibrary("stdc++")]
+        ),
+
+        // MARK: Foundations
+        .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "FaceAtlasCore"]),
+        .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
+        .target(name: "Imaging", dependencies: ["CPNG", "FaceAtlasCore"]),
+        .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
+        .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceAtlasCore"]),
+
+        // MARK: The morphable model
+        .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh"]),
+        .target(
+            name: "ModelAuthoring",
+            dependencies: ["FaceModel", "Mesh", "Imaging", "Numerics", "NumPyFormat", "EigenBridge", "CGzip", "ZIPFoundation", "FaceAtlasCore"]
+        ),
+
+        // MARK: Command line
+        .executableTarget(
+            name: "faceatlas",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring",
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
+        .testTarget(name: "FaceModelTests", dependencies: ["FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
+    ]
+)

@@ -1,0 +1,2 @@
+#pragma once
+// Placeholder: the extern "C" API over assimp is defined in AssimpBridge.cpp.

@@ -1,0 +1,4 @@
+#include <assimp/cimport.h>
+#include <assimp/cexport.h>
+#include <assimp/scene.h>
+#include <assimp/postprocess.h>

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Reports the progress of long work: a redrawn bar when standard output is a
+/// terminal, and a few plain lines otherwise (logs, CI), so that piped output stays readable.
+public final class ProgressReporter: @unchecked Sendable {
+    private let title: String
+    private let total: Int
+    private var done = 0
+    private var lastDrawn = -1
+    private let interactive: Bool
+    private let quiet: Bool
+    private let start = Date()
+    private let lock = NSLock()
+
+    /// Creates a reporter for `total` steps of work called `title`.
+    /// - Parameters:
+    ///   - interactive: draw a bar; by default, when standard output is a terminal.
+    ///   - quiet: print nothing at all.
+    public init(_ title: String, total: Int, interactive: Bool? = nil, quiet: Bool = false) {
+        self.title = title
+        self.total = max(total, 1)
+        self.interactive = interactive ?? (isatty(STDOUT_FILENO) != 0)
+        self.quiet = quiet
+        draw()
+    }
+
+    /// Marks `steps` more steps as done.
+    public func advance(by steps: Int = 1) {
+        lock.lock(); defer { lock.unlock() }
+        done = min(total, done + steps)
+        draw()
+    }
+
+    /// Marks the work as finished.
+    public func finish() {
+        lock.lock(); defer { lock.unlock() }
+        done = total
+        draw(force: true)
+        if interactive && !quiet { print("") }
+    }
+
+    private func draw(force: Bool = false) {
+        guard !quiet else { return }
+        let percent = done * 100 / total
+        if interactive {
+            guard force || percent != lastDrawn else { return }
+            lastDrawn = percent
+            let width = 30
+            let filled = done * width / total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let elapsed = Date().timeIntervalSince(start)
+            print("\r\(title) \(bar) \(percent)% (\(done)/\(total), \(String(format: "%.1f", elapsed)) s)", terminator: "")
+            fflush(nil)
+        } else {
+            // Plain lines at 0, 25, 50, 75 and 100 percent.
+            let quarter = percent / 25
+            guard force || quarter != lastDrawn else { return }
+            lastDrawn = quarter
+            print("\(title): \(done)/\(total)")
+        }
+    }
+}
