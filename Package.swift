@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceAtlasCore"]),
 
         // MARK: The morphable model
-        .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh"]),
+        .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh", "CBLAS"]),
         .target(
             name: "ModelAuthoring",
             dependencies: ["FaceModel", "Mesh", "Imaging", "Numerics", "NumPyFormat", "EigenBridge", "CGzip", "ZIPFoundation", "FaceAtlasCore"]
