@@ -174,16 +174,14 @@ public enum FaceModelFile {
         let t = try ints("triangles", shape: [nil, 3])
         let f = t.count / 3
         guard t.allSatisfy({ $0 >= 0 && $0 < n }) else { throw FileError(path, "a triangle names a vertex outside 0..<\(n)", at: "triangles") }
-        var mesh = TriangleMesh(
-            positions: (0..<n).map { SIMD3(v[3 * $0], v[3 * $0 + 1], v[3 * $0 + 2]) },
-            triangles: (0..<f).map { SIMD3(UInt32(t[3 * $0]), UInt32(t[3 * $0 + 1]), UInt32(t[3 * $0 + 2])) })
+        var mesh = TriangleMesh(positions: vectors3(v), triangles: triples(t))
         if arrays["uv"] != nil {
             let uv = try floats("uv", shape: [nil, 2])
             let ut = try ints("uv_triangles", shape: [f, 3])
             let nu = uv.count / 2
             guard ut.allSatisfy({ $0 >= 0 && $0 < nu }) else { throw FileError(path, "a UV triangle names a UV outside 0..<\(nu)", at: "uv_triangles") }
-            mesh.uvs = (0..<nu).map { SIMD2(uv[2 * $0], uv[2 * $0 + 1]) }
-            mesh.uvTriangles = (0..<f).map { SIMD3(UInt32(ut[3 * $0]), UInt32(ut[3 * $0 + 1]), UInt32(ut[3 * $0 + 2])) }
+            mesh.uvs = stride(from: 0, to: uv.count, by: 2).map { SIMD2<Float>(uv[$0], uv[$0 + 1]) }
+            mesh.uvTriangles = triples(ut)
         }
         if arrays["part_names"] != nil {
             mesh.partNames = try need("part_names").strings()
@@ -212,7 +210,7 @@ public enum FaceModelFile {
         guard ccv.allSatisfy({ $0 >= -1 && $0 < n }) else { throw FileError(path, "a contour candidate names a vertex outside the mesh", at: "contour_candidates") }
         let candidates = (0..<cc.shape[0]).map { r in ccv[(r * width)..<((r + 1) * width)].filter { $0 >= 0 }.map(Int32.init) }
         let landmarks = LandmarkEmbedding(
-            triangles: lt.map(Int32.init), barycentric: (0..<68).map { SIMD3(lb[3 * $0], lb[3 * $0 + 1], lb[3 * $0 + 2]) },
+            triangles: lt.map(Int32.init), barycentric: vectors3(lb),
             contourCandidates: candidates)
         let regions = try need("vertex_regions").bytes()
         let organs = try need("vertex_organs").bytes()
@@ -232,6 +230,25 @@ public enum FaceModelFile {
     }
 
     // MARK: Helpers
+
+    static func vectors3(_ flat: [Float]) -> [SIMD3<Float>] {
+        var out: [SIMD3<Float>] = []
+        out.reserveCapacity(flat.count / 3)
+        var i = 0
+        while i + 2 < flat.count { out.append(SIMD3<Float>(flat[i], flat[i + 1], flat[i + 2])); i += 3 }
+        return out
+    }
+
+    static func triples(_ flat: [Int]) -> [SIMD3<UInt32>] {
+        var out: [SIMD3<UInt32>] = []
+        out.reserveCapacity(flat.count / 3)
+        var i = 0
+        while i + 2 < flat.count {
+            out.append(SIMD3<UInt32>(UInt32(flat[i]), UInt32(flat[i + 1]), UInt32(flat[i + 2])))
+            i += 3
+        }
+        return out
+    }
 
     static func checkShape(_ a: NumPyArray, _ expected: [Int?], _ name: String, _ path: String) throws {
         guard a.shape.count == expected.count, zip(a.shape, expected).allSatisfy({ $1 == nil || $0 == $1! }) else {

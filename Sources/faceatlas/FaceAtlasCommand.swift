@@ -1,10 +1,42 @@
 import ArgumentParser
+import FaceAtlasCore
+import Foundation
 
 @main
-struct FaceAtlasCommand: AsyncParsableCommand {
+struct FaceAtlasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faceatlas",
         abstract: "3D digital face mapping for affective-disorder research and teaching.",
-        subcommands: []
+        discussion: "Run 'faceatlas help SUBCOMMAND' for the options of each task.",
+        subcommands: [ModelCommand.self]
     )
+}
+
+/// The project's folders, found from the working directory or the executable's location.
+enum ProjectPaths {
+    /// The `Templates/` folder: `$FACEATLAS_TEMPLATES`, else `./Templates`, else next to the build folder.
+    static var templates: URL {
+        if let env = ProcessInfo.processInfo.environment["FACEATLAS_TEMPLATES"] { return URL(fileURLWithPath: env) }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Templates")
+        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("action-units.csv").path) { return cwd }
+        // .build/<config>/faceatlas → project root
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = url.appendingPathComponent("Templates")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("action-units.csv").path) { return candidate }
+            url = url.deletingLastPathComponent()
+        }
+        return cwd
+    }
+}
+
+/// Turns library errors into a clean message and a non-zero exit.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as FileError {
+        throw ValidationError(error.description)
+    } catch let error as UsageError {
+        throw ValidationError(error.message)
+    }
 }
