@@ -15,6 +15,12 @@ import AssimpBridge
 /// `MeshIO.import` re-joins the vertices that were split only for UV seams and part borders
 /// (same position, normal and colour), so a file `MeshIO` exported comes back with the
 /// original vertex count in every format (for STL by position alone).
+///
+/// Units: coordinates are written as they are, in millimetres. FBX files say so
+/// (`UnitScaleFactor` 0.1, i.e. 0.1 cm per unit); the other formats have no unit field
+/// (glTF viewers assume metres: scale by 0.001 on import there). assimp's glTF writer also
+/// lists `KHR_materials_volume` and `FB_ngon_encoding` in `extensionsUsed` (never in
+/// `extensionsRequired`), which viewers that do not know them ignore.
 public enum MeshFormat: String, CaseIterable, Sendable {
     /// Wavefront OBJ with an MTL material library beside it.
     case obj

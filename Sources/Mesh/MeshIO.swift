@@ -17,6 +17,8 @@ import Foundation
 /// counts in every format (the vertex order may differ: OBJ orders positions as it meets
 /// them). UVs come back de-duplicated by value. A file with a single part gives a mesh
 /// without parts. STL is joined by position alone, and gives no normals (STL's are per facet).
+/// Distinct vertices that coincide exactly (same position, normal and colour) are joined too;
+/// assimp's OBJ writer already merges vertices with the same position and colour.
 public enum MeshIO {
     /// Writes `mesh` to `url` in `options.format`, atomically.
     ///
