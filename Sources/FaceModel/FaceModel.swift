@@ -77,6 +77,14 @@ public struct FaceModel: Sendable {
             ?? expressions.firstIndex { $0.aliases.contains { $0.lowercased() == key } }
     }
 
+    /// Every expression component called `name`, or carrying `name` among its aliases
+    /// (an ARKit name such as `browInnerUp` may drive both the left and right components).
+    public func expressionIndices(named name: String) -> [Int] {
+        let key = name.lowercased()
+        if let exact = expressions.firstIndex(where: { $0.name.lowercased() == key }) { return [exact] }
+        return expressions.indices.filter { expressions[$0].aliases.contains { $0.lowercased() == key } }
+    }
+
     /// Checks that every array agrees with the mesh; throws a description of the first mismatch.
     public func validate() throws {
         let n = vertexCount

@@ -27,8 +27,9 @@ public struct FaceParameters: Sendable, Equatable {
                 jawDegrees = max(jawDegrees, value * (upper == "AU26" ? jaw.jawDropDegrees : jaw.mouthStretchDegrees))
                 continue
             }
-            if let i = model.expressionIndex(named: name) {
-                expression[i] = value
+            let byName = model.expressionIndices(named: name)
+            if !byName.isEmpty {
+                for i in byName { expression[i] = value }
                 continue
             }
             let matching = model.expressions.indices.filter { model.expressions[$0].facsLabel.uppercased() == upper }

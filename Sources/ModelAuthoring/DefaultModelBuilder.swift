@@ -84,6 +84,7 @@ public struct DefaultModelBuilder {
             let m = cut.modelIndex[Int(entry[0])]
             if m >= 0 { jawWeights[m] = Float(entry[1]) }
         }
+        jawWeights = try JawWeights.refine(rig: jawWeights, cut: cut, wheel: wheel, vertexCount: base.positions.count)
         let tongue = UInt8(FaceCut.partNames.firstIndex(of: "tongue")!)
         let tongueWeight = Float(jawSpec["tongueWeight"] as? Double ?? 1)
         for (t, tri) in cut.mesh.triangles.enumerated() where cut.mesh.triangleParts[t] == tongue {

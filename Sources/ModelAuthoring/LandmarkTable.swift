@@ -18,7 +18,6 @@ enum LandmarkTable {
             guard corners.allSatisfy({ $0 >= 0 }) else {
                 throw FileError(landmarks.source, "landmark \(i) lies on vertices outside the face cut", at: "landmark \(i)")
             }
-            let weights: [Int: Float] = [corners[0]: wa, corners[1]: wb, corners[2]: wc].merging([:]) { $0 + $1 }
             let t: Int?
             if a == b && b == c {
                 t = cut.mesh.triangles.firstIndex { $0.x == UInt32(corners[0]) || $0.y == UInt32(corners[0]) || $0.z == UInt32(corners[0]) }
@@ -33,7 +32,6 @@ enum LandmarkTable {
             } else {
                 var sum: [Int: Float] = [:]
                 for (v, w) in zip(corners, [wa, wb, wc]) { sum[v, default: 0] += w }
-                _ = weights
                 bary[i] = SIMD3((0..<3).map { sum[Int(tri[$0])] ?? 0 })
             }
         }
