@@ -67,7 +67,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat"]),
+        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),

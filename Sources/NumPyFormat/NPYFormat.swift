@@ -85,6 +85,7 @@ public enum NPYFormat {
         let start = data.startIndex
         func byte(_ offset: Int) -> UInt8 { data[start + offset] }
 
+        guard bytes > 0 else { throw failure("the file is empty") }
         guard bytes >= magic.count, (0..<magic.count).allSatisfy({ byte($0) == magic[$0] }) else {
             if bytes < magic.count && (0..<bytes).allSatisfy({ byte($0) == magic[$0] }) {
                 throw failure("the file is truncated: it ends inside the .npy magic string")

@@ -177,7 +177,9 @@ public enum NPZArchive {
         throws(ZIPError) -> (Data, CRC32) {
         let declared = entry.uncompressedSize
         var output = Data()
-        output.reserveCapacity(min(declared, 64 << 20))
+        // Deflate expands at most about 1032 times, so a larger declared size is a lie.
+        let plausible = entry.compressedSize.multipliedReportingOverflow(by: 1032)
+        output.reserveCapacity(min(declared, plausible.overflow ? declared : plausible.partialValue, 64 << 20))
         var consumed = 0
         do {
             let checksum = try Data.decompress(
@@ -201,7 +203,7 @@ public enum NPZArchive {
                 consumer: { chunk in
                     guard chunk.count <= declared - output.count else {
                         throw ZIPError("the entry unpacks to more than the \(declared) bytes its header declares "
-                                       + "(a damaged archive or a zip bomb)", entry: entry.name)
+                                       + "(a corrupt archive or a zip bomb)", entry: entry.name)
                     }
                     output.append(chunk)
                 })
