@@ -34,8 +34,9 @@ public final class ProgressReporter: @unchecked Sendable {
     /// Marks the work as finished.
     public func finish() {
         lock.lock(); defer { lock.unlock() }
+        let alreadyShown = !interactive && lastDrawn == 4
         done = total
-        draw(force: true)
+        if !alreadyShown { draw(force: true) }
         if interactive && !quiet { print("") }
     }
 
