@@ -167,16 +167,3 @@ public struct NumPyArray: Sendable, Equatable {
         shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
 }
-
-/// A `NumPyArray` used in a way its contents do not allow, such as asking a string
-/// array for numbers or an array of 3.5 for integers.
-public struct NumPyArrayError: Error, CustomStringConvertible, LocalizedError, Sendable, Equatable {
-    /// What is wrong, in words a user understands.
-    public var problem: String
-
-    /// Creates an error describing `problem`.
-    public init(_ problem: String) { self.problem = problem }
-
-    public var description: String { problem }
-    public var errorDescription: String? { problem }
-}

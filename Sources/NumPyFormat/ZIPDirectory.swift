@@ -1,33 +1,5 @@
 import Foundation
 
-/// A problem in a ZIP archive, optionally naming the entry it concerns.
-struct ZIPError: Error, Equatable {
-    var problem: String
-    var entry: String?
-
-    init(_ problem: String, entry: String? = nil) {
-        self.problem = problem
-        self.entry = entry
-    }
-}
-
-/// One file in a ZIP archive, as its central directory record describes it.
-struct ZIPEntry: Equatable {
-    /// The path inside the archive.
-    var name: String
-    /// The path as stored, to compare with the local header.
-    var nameBytes: [UInt8]
-    /// 0 (stored) or 8 (deflated).
-    var method: UInt16
-    var crc32: UInt32
-    var compressedSize: Int
-    var uncompressedSize: Int
-    var localHeaderOffset: Int
-
-    static let stored: UInt16 = 0
-    static let deflated: UInt16 = 8
-}
-
 /// The table of contents of a ZIP archive (its end record and central directory),
 /// read with every offset and size checked against the archive, so that a corrupt or
 /// hostile archive is refused before any entry is extracted.
@@ -57,7 +29,7 @@ struct ZIPDirectory {
         // End of central directory record: 22 bytes plus a comment of up to 65535 bytes.
         let tailLength = min(source.size, 22 + 0xFFFF)
         let tailStart = source.size - tailLength
-        let tail = Reader(try source.read(at: tailStart, count: tailLength))
+        let tail = LittleEndianReader(try source.read(at: tailStart, count: tailLength))
         var endOffset: Int?
         var candidate = tail.count - 22
         while candidate >= 0 {
@@ -78,12 +50,12 @@ struct ZIPDirectory {
         // ZIP64: a locator just before the end record points to a 64-bit end record.
         let locatorOffset = tailStart + endOffset - 20
         let needsZIP64 = entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF
-        if locatorOffset >= 0, let locator = try? Reader(source.read(at: locatorOffset, count: 20)),
+        if locatorOffset >= 0, let locator = try? LittleEndianReader(source.read(at: locatorOffset, count: 20)),
            locator.u32(0) == Self.zip64LocatorSignature {
             guard let recordOffset = Int(exactly: locator.u64(8)), recordOffset <= locatorOffset - 56 else {
                 throw ZIPError("the archive is corrupt: its ZIP64 end record locator points outside the archive")
             }
-            let record = Reader(try source.read(at: recordOffset, count: 56))
+            let record = LittleEndianReader(try source.read(at: recordOffset, count: 56))
             guard record.u32(0) == Self.zip64EndSignature else {
                 throw ZIPError("the archive is corrupt: its ZIP64 end record is missing")
             }
@@ -107,7 +79,7 @@ struct ZIPDirectory {
         guard !overflow, end <= directoryEnd else {
             throw ZIPError("the archive is truncated or corrupt: its central directory lies outside the archive")
         }
-        let directory = Reader(try source.read(at: directoryOffset, count: directorySize))
+        let directory = LittleEndianReader(try source.read(at: directoryOffset, count: directorySize))
 
         var entries: [ZIPEntry] = []
         entries.reserveCapacity(entryCount)
@@ -121,7 +93,7 @@ struct ZIPDirectory {
     }
 
     /// Reads the central directory record at `position` and moves past it.
-    private static func readCentralRecord(_ directory: Reader, at position: inout Int, index: Int)
+    private static func readCentralRecord(_ directory: LittleEndianReader, at position: inout Int, index: Int)
         throws(ZIPError) -> ZIPEntry {
         let corrupt = ZIPError("the archive is truncated or corrupt: central directory record \(index + 1) is damaged")
         guard position + 46 <= directory.count, directory.u32(position) == centralSignature else { throw corrupt }
@@ -139,7 +111,7 @@ struct ZIPDirectory {
         guard recordEnd <= directory.count else { throw corrupt }
         let nameBytes = directory.bytes(position + 46, nameLength)
         let name = decodeName(nameBytes, utf8Flag: flags & 0x0800 != 0)
-        let extra = Reader(Data(directory.bytes(position + 46 + nameLength, extraLength)))
+        let extra = LittleEndianReader(Data(directory.bytes(position + 46 + nameLength, extraLength)))
         position = recordEnd
 
         // ZIP64 extended information replaces the fields that are all ones, in this order.
@@ -181,7 +153,7 @@ struct ZIPDirectory {
         let corrupt = ZIPError("the archive is truncated or corrupt: the entry's local header is damaged",
                                entry: entry.name)
         guard entry.localHeaderOffset <= centralDirectoryOffset - 30,
-              let header = try? Reader(source.read(at: entry.localHeaderOffset, count: 30)),
+              let header = try? LittleEndianReader(source.read(at: entry.localHeaderOffset, count: 30)),
               header.u32(0) == Self.localSignature else { throw corrupt }
         let nameLength = Int(header.u16(26))
         let extraLength = Int(header.u16(28))
@@ -223,51 +195,4 @@ struct ZIPDirectory {
         0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6, 0x03B5, 0x2229,
         0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248, 0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
     ]
-}
-
-/// Little-endian integers at offsets of a byte array; reads past the end give zero
-/// bytes, so callers check lengths first but can never trap.
-struct Reader {
-    private let storage: [UInt8]
-
-    init(_ data: Data) { storage = [UInt8](data) }
-
-    var count: Int { storage.count }
-
-    func u8(_ offset: Int) -> UInt8 {
-        offset >= 0 && offset < storage.count ? storage[offset] : 0
-    }
-
-    func u16(_ offset: Int) -> UInt16 {
-        UInt16(u8(offset)) | UInt16(u8(offset + 1)) << 8
-    }
-
-    func u32(_ offset: Int) -> UInt32 {
-        UInt32(u16(offset)) | UInt32(u16(offset + 2)) << 16
-    }
-
-    func u64(_ offset: Int) -> UInt64 {
-        UInt64(u32(offset)) | UInt64(u32(offset + 4)) << 32
-    }
-
-    /// `count` bytes from `offset`, clipped to the storage.
-    func bytes(_ offset: Int, _ count: Int) -> [UInt8] {
-        let start = min(max(offset, 0), storage.count)
-        let end = min(max(start, offset + count), storage.count)
-        return Array(storage[start..<end])
-    }
-
-    /// The byte range of the data of the extra field with header `id`, if present.
-    func field(id: UInt16) -> Range<Int>? {
-        var position = 0
-        while position + 4 <= count {
-            let fieldID = u16(position)
-            let size = Int(u16(position + 2))
-            let end = position + 4 + size
-            guard end <= count else { return nil }
-            if fieldID == id { return (position + 4)..<end }
-            position = end
-        }
-        return nil
-    }
 }

@@ -128,6 +128,7 @@ struct MutationTests {
             #expect(tally.accepted > 0, "\(name): no mutation was accepted, so the mutations test nothing useful")
             #expect(tally.refused > Self.mutationsPerSeed / 4, "\(name): only \(tally.refused) refused")
             #expect(tally.accepted + tally.refused == Self.mutationsPerSeed)
+            print("\(name): \(tally.accepted) mutations accepted, \(tally.refused) refused")
         }
         print("npy mutations: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
@@ -162,6 +163,7 @@ struct MutationTests {
             #expect(tally.wrongErrors.isEmpty, "\(name): \(tally.wrongErrors)")
             #expect(tally.accepted > 0, "\(name): no mutation was accepted")
             #expect(tally.refused > Self.mutationsPerSeed / 2, "\(name): only \(tally.refused) refused")
+            print("\(name): \(tally.accepted) mutations accepted, \(tally.refused) refused")
         }
         print("npz mutations: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }

@@ -316,6 +316,17 @@ struct NPZRefusalTests {
         expectFileError("impossible sizes or offsets", location: "a.npy") { try read(zip) }
     }
 
+    @Test("entry names are UTF-8 when flagged or valid, otherwise code page 437")
+    func entryNames() throws {
+        #expect(ZIPDirectory.decodeName(Array("größe.npy".utf8), utf8Flag: true) == "größe.npy")
+        #expect(ZIPDirectory.decodeName(Array("größe.npy".utf8), utf8Flag: false) == "größe.npy")
+        #expect(ZIPDirectory.decodeName([0x80, 0x41, 0xE1, 0xFF], utf8Flag: false) == "ÇAß\u{00A0}")
+        #expect(ZIPDirectory.decodeName([0x41, 0xFF], utf8Flag: true) == "A\u{FFFD}")
+        var legacy = entry("x.npy")
+        legacy.flags = 0
+        #expect(try NPZArchive.read(data: craftZIP([legacy]), source: "legacy.npz").map(\.name) == ["x"])
+    }
+
     @Test("errors from a file name the file")
     func fileErrorsNameTheFile() throws {
         let folder = try TemporaryFolder()
