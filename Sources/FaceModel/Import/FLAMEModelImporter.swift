@@ -170,6 +170,7 @@ public enum FLAMEModelImporter {
             let p = SIMD3<Double>(t[3 * v], t[3 * v + 1], t[3 * v + 2]) * mm
             return SIMD3<Float>(p)
         }
+        try ImportSupport.checkPositions(positions, path: path, at: "v_template")
         var mesh = TriangleMesh(positions: positions, triangles: triangles)
         mesh.partNames = ["skin", "eyes"]
         let eyeWeight: [Float] = joints >= 5 ? (0..<n).map { w[$0 * joints + 3] + w[$0 * joints + 4] } : [Float](repeating: 0, count: n)

@@ -44,6 +44,24 @@ enum ImportSupport {
         }
     }
 
+    /// The largest coordinate magnitude accepted for a vertex (mm): a kilometre.
+    static let maximumCoordinate: Float = 1e6
+
+    /// Refuses vertex positions that are not finite or lie beyond `maximumCoordinate`
+    /// (a damaged file; such values would also break the spatial hashing of the semantics).
+    static func checkPositions(_ positions: [SIMD3<Float>], path: String, at location: String) throws {
+        for (v, p) in positions.enumerated() where !(abs(p.x) <= maximumCoordinate && abs(p.y) <= maximumCoordinate && abs(p.z) <= maximumCoordinate) {
+            throw FileError(path, "vertex \(v) lies at \(p), not a plausible position in mm", at: location)
+        }
+    }
+
+    /// Refuses `values` that are not finite.
+    static func checkFinite(_ values: [Float], path: String, at location: String) throws {
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw FileError(path, "value \(i) is \(values[i]), not a finite number", at: location)
+        }
+    }
+
     /// `model` after `validate()`, or a `FileError` for `path` saying what does not hold together.
     static func validated(_ model: FaceModel, path: String) throws -> FaceModel {
         do {

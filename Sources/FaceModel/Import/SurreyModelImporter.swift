@@ -172,6 +172,8 @@ public enum SurreyModelImporter {
             }
         }
         let identityBasis = try scaledBasis(shape, path: path, what: "shape model")
+        try ImportSupport.checkFinite(identityBasis, path: path, at: "shape model: basis")
+        try ImportSupport.checkFinite(expressionBasis, path: path, at: "expression model")
         let sd = try standardDeviations(shape, path: path, what: "shape model")
 
         var mesh = TriangleMesh(
@@ -195,6 +197,7 @@ public enum SurreyModelImporter {
                 mesh.uvTriangles = uvTriangles.map { SIMD3<UInt32>(UInt32($0.x), UInt32($0.y), UInt32($0.z)) }
             }
         }
+        try ImportSupport.checkPositions(mesh.positions, path: path, at: "shape model: mean")
         ImportSupport.skinOnly(&mesh)
         return FaceModel(
             name: name, mesh: mesh.withNormals(), identityBasis: identityBasis, identityStandardDeviations: sd,
