@@ -104,6 +104,13 @@ struct SurreyModelImporterTests {
         let info = try SurreyModelImporter.importModel(
             from: url("model_v4_blendshapes.bin"), landmarkMapping: url("ibug_to_sfm_info.txt"), contours: nil)
         #expect(info.landmarks == noContour.landmarks)
+
+        // Windows line endings read the same.
+        let crlf = folder.appendingPathComponent("ibug_crlf.txt")
+        let text = try String(contentsOf: url("ibug_to_sfm.txt"), encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: crlf)
+        let windows = try SurreyModelImporter.importModel(from: url("model_v4_blendshapes.bin"), landmarkMapping: crlf, contours: url("contours.json"))
+        #expect(windows.landmarks == (try importBlendshapes()).landmarks)
     }
 
     @Test("without a mapping file, the model's own numeric landmark definitions are used")

@@ -6,7 +6,8 @@ import NumPyFormat
 /// Imports a FLAME head model converted to NumPy `.npz` into a `FaceModel`.
 ///
 /// FLAME ships as a Python pickle (`generic_model.pkl`, `flame2020/2023`), which FaceAtlas never
-/// unpickles. Convert it once with NumPy, keeping the dictionary's names:
+/// unpickles. Convert it once with NumPy, keeping the dictionary's names (unpickling needs
+/// `chumpy` installed, as FLAME's own loader does):
 ///
 ///     import pickle, numpy as np
 ///     d = pickle.load(open('generic_model.pkl', 'rb'), encoding='latin1')

@@ -243,8 +243,8 @@ enum LandmarkMappingFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw FileError(path, "not UTF-8 text")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if !lines.contains(where: { stripComment($0, "#").trimmingCharacters(in: .whitespaces).hasPrefix("[") }),
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        if !lines.contains(where: { stripComment($0, "#").trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("[") }),
            lines.contains(where: { $0.contains("landmarkMappings") }) {
             return (try parseInfo(lines, path: path), nil, nil)
         }
@@ -256,7 +256,7 @@ enum LandmarkMappingFile {
         var pendingLine = 0
         for (index, raw) in lines.enumerated() {
             let lineNumber = index + 1
-            let line = stripComment(raw, "#").trimmingCharacters(in: .whitespaces)
+            let line = stripComment(raw, "#").trimmingCharacters(in: .whitespacesAndNewlines)
             if let key = pendingKey {
                 pendingText += " " + line
                 if line.contains("]") {
@@ -275,7 +275,7 @@ enum LandmarkMappingFile {
                 throw FileError(path, "expected 'key = value', found '\(line)'", at: "line \(lineNumber)")
             }
             let key = unquote(line[..<eq].trimmingCharacters(in: .whitespaces))
-            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
             switch section {
             case "landmark_mappings":
                 guard let landmark = Int(key), (1...68).contains(landmark) else {
@@ -318,7 +318,7 @@ enum LandmarkMappingFile {
         var mapping: [Int: Int] = [:]
         var inMappings = false
         for (index, raw) in lines.enumerated() {
-            let line = stripComment(raw, ";").trimmingCharacters(in: .whitespaces)
+            let line = stripComment(raw, ";").trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
             if line.hasPrefix("landmarkMappings") { inMappings = true; continue }
             guard inMappings else { continue }
