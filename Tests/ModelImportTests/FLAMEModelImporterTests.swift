@@ -4,9 +4,11 @@ import Foundation
 import Testing
 
 @Suite("FLAME model import")
-struct FLAMEModelImporterTests {
+final class FLAMEModelImporterTests {
     let folder: URL
     let expected: [String: Any]
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws {
         folder = try Fixtures.flame()

@@ -4,9 +4,11 @@ import Foundation
 import Testing
 
 @Suite("eos / Surrey model import")
-struct SurreyModelImporterTests {
+final class SurreyModelImporterTests {
     let folder: URL
     let expected: [String: Any]
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws {
         folder = try Fixtures.eos()
