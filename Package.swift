@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
+        .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
