@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "faceatlas", targets: ["faceatlas"]),
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
-            "FaceModel", "ModelAuthoring",
+            "FaceModel", "ModelAuthoring", "Fitting",
         ]),
     ],
     dependencies: [
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
         .target(name: "Imaging", dependencies: ["CPNG", "FaceAtlasCore"]),
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
-        .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceAtlasCore"]),
+        .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceModel", "FaceAtlasCore"]),
 
         // MARK: The morphable model
         .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh", "CBLAS"]),
@@ -56,12 +56,15 @@ let package = Package(
             dependencies: ["FaceModel", "Mesh", "Imaging", "Numerics", "NumPyFormat", "EigenBridge", "CGzip", "ZIPFoundation", "FaceAtlasCore"]
         ),
 
+        // MARK: Reconstruction
+        .target(name: "Fitting", dependencies: ["FaceModel", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring",
+                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Fitting",
             ]
         ),
 
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
         .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "Numerics"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )

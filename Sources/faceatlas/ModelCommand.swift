@@ -12,7 +12,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Build, inspect, render, export and import 3D morphable face models.",
-        subcommands: [Build.self, Info.self]
+        subcommands: [Build.self, Info.self, Export.self, Import.self] /*RENDER*/
     )
 }
 
@@ -112,4 +112,74 @@ extension ModelCommand {
         }
     }
 
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export a face (neutral or with settings) as a mesh through assimp.")
+        @OptionGroup var options: ModelOptions
+        @OptionGroup var face: FaceSettingOptions
+        @Option(help: "obj, ply, stl, gltf, glb or fbx (default: from the file name).")
+        var format: String?
+        @Option(help: "Output file.")
+        var out: String
+
+        func run() throws {
+            try runReportingErrors {
+                let (model, _, _) = try options.load()
+                let parameters = try face.parameters(for: model)
+                let url = URL(fileURLWithPath: out)
+                let fmt: MeshFormat
+                if let format {
+                    guard let f = MeshFormat(rawValue: format.lowercased()) else {
+                        throw UsageError("unknown format '\(format)'; use one of \(MeshFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    fmt = f
+                } else {
+                    guard let f = MeshFormat(fileExtension: url.pathExtension) else {
+                        throw UsageError("cannot tell the format from '\(url.lastPathComponent)'; give --format")
+                    }
+                    fmt = f
+                }
+                var mesh = model.instance(parameters)
+                mesh.colors = FaceAppearance.colors(for: model)
+                var options = MeshExportOptions(format: fmt)
+                options.materials = mesh.partNames.map { MeshMaterial(name: $0, diffuseColor: FaceAppearance.skin) }
+                try MeshIO.export(mesh, to: url, options: options)
+                print("\(url.path): \(mesh.vertexCount) vertices, \(mesh.triangleCount) triangles (\(fmt.rawValue))")
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert another morphable model (Surrey/eos .bin, FLAME .npz) into a FaceAtlas model file.")
+        @Argument(help: "The model to import: an eos/Surrey .bin, or a FLAME model converted to .npz.")
+        var input: String
+        @Option(help: "eos: the landmark mapping (ibug_to_sfm.txt).")
+        var landmarkMapping: String?
+        @Option(help: "eos: the model contour file (sfm_model_contours.json).")
+        var contour: String?
+        @Option(help: "FLAME: landmark embedding (.npz with lmk_faces_idx, lmk_b_coords, as in DECA's landmark_embedding).")
+        var landmarkEmbedding: String?
+        @Option(help: "Output FaceAtlas model file (.npz).")
+        var out: String
+
+        func run() throws {
+            try runReportingErrors {
+                let url = URL(fileURLWithPath: input)
+                let model: FaceModel
+                switch url.pathExtension.lowercased() {
+                case "bin":
+                    model = try SurreyModelImporter.importModel(
+                        from: url, landmarkMapping: landmarkMapping.map { URL(fileURLWithPath: $0) },
+                        contours: contour.map { URL(fileURLWithPath: $0) })
+                case "npz":
+                    model = try FLAMEModelImporter.importModel(
+                        from: url, landmarkEmbedding: landmarkEmbedding.map { URL(fileURLWithPath: $0) })
+                default:
+                    throw UsageError("cannot tell the model type of '\(url.lastPathComponent)': use an eos .bin or a FLAME .npz")
+                }
+                let meta = try FaceModelFile.write(model, to: URL(fileURLWithPath: out))
+                print("\(out): \(meta.id): \(model.vertexCount) vertices, \(model.identityCount) identity and \(model.expressionCount) expression components")
+            }
+        }
+    }
 }

@@ -1,0 +1,69 @@
+/// How a landmark sequence is projected: the camera model of the fit.
+public enum CameraModel: String, Codable, Sendable, CaseIterable {
+    /// Scaled orthographic (weak perspective): per frame a scale and a 2D translation (DECA's `cam`).
+    case scaledOrthographic = "scaled-orthographic"
+    /// A pinhole camera: per frame a 3D translation; one focal length per participant, fitted.
+    case pinhole
+    /// 3D landmarks (OpenFace X, Y, Z in mm): rigid motion, 3D residuals, no projection.
+    case metric3D = "metric-3d"
+}
+
+/// The robust loss applied to each landmark's residual.
+public enum RobustLoss: Codable, Sendable, Equatable {
+    /// Plain least squares.
+    case none
+    /// Huber: quadratic up to `threshold` (in noise units), linear beyond.
+    case huber(threshold: Double)
+    /// Cauchy: log(1 + (r/threshold)²).
+    case cauchy(threshold: Double)
+
+    /// The IRLS weight of a residual of length `r` (noise units).
+    @inlinable
+    public func weight(_ r: Double) -> Double {
+        switch self {
+        case .none: return 1
+        case .huber(let c): return r <= c ? 1 : c / r
+        case .cauchy(let c): return 1 / (1 + (r / c) * (r / c))
+        }
+    }
+}
+
+/// Settings of `SequenceFitter`. Residuals are measured in *noise units*: one unit is
+/// `noiseFraction` times the participant's outer-eye-corner distance (2 % by default, about
+/// 1.8 px for a face whose eye corners are 90 px apart), so the priors mean the same at any image size.
+public struct FitSettings: Sendable, Codable, Equatable {
+    /// The camera model.
+    public var camera: CameraModel = .scaledOrthographic
+    /// Levenberg–Marquardt iterations at most.
+    public var iterations = 12
+    /// Stop when the relative decrease of the cost falls below this.
+    public var tolerance = 1e-4
+    /// Weight of the Gaussian identity prior ½λ‖β‖² (β in SD units).
+    public var identityPrior = 1.0
+    /// Weight of the L1 sparsity prior λ Σ|ψ| on action-unit intensities.
+    public var expressionSparsity = 0.5
+    /// Weight of the Gaussian prior ½λψ² on expression coefficients (for statistical expression models it is the only one).
+    public var expressionPrior = 0.2
+    /// Temporal smoothness of expression and jaw between neighbouring frames, ½μ‖ψₜ − ψₜ₋₁‖² (0 turns it off).
+    public var expressionSmoothing = 20.0
+    /// Temporal smoothness of head pose and camera between neighbouring frames, in noise units per unit change
+    /// of a point at the outer-eye-corner distance (0 turns it off).
+    public var poseSmoothing = 2.0
+    /// The robust loss on landmark residuals.
+    public var robustLoss: RobustLoss = .huber(threshold: 3)
+    /// One noise unit as a fraction of the outer-eye-corner distance.
+    public var noiseFraction = 0.02
+    /// Identity components to fit (nil: all the model has).
+    public var identityComponents: Int? = nil
+    /// Fit the identity (false keeps it at `initialIdentity`, or the mean).
+    public var fitIdentity = true
+    /// Freeze the identity once its update falls below this norm (SD units), then refine only the frames.
+    public var identityFreezeThreshold = 1e-3
+    /// Slide the jawline landmarks along the model's contour bands to the silhouette.
+    public var slideContour = true
+    /// Worker threads for per-frame work (1 for one core; nil: all cores).
+    public var threads: Int? = nil
+
+    /// The defaults.
+    public init() {}
+}

@@ -1,0 +1,259 @@
+import CLAPACKE
+import CBLAS
+import FaceModel
+import Foundation
+
+/// Fits a 3D morphable model to all the landmark sequences of one participant at once.
+///
+/// Unknowns: one identity β shared by every frame of every sequence (a participant's face does not
+/// change between stimuli); per frame the expression ψₜ (action-unit intensities, kept in [0, 1]), the
+/// jaw opening, the head rotation and translation and the camera scale; for a pinhole camera one focal
+/// length. Objective: robust (Huber or Cauchy), confidence-weighted landmark reprojection error in
+/// noise units, a Gaussian prior on β, an L1 sparsity prior and a small Gaussian prior on ψ, and
+/// temporal smoothness of ψ, jaw and pose between neighbouring frames. The jawline landmarks slide
+/// along the model's contour bands to the silhouette under the current pose.
+///
+/// Solver: Levenberg–Marquardt with analytic Jacobians over the landmark rows only. The per-frame
+/// blocks are block-tridiagonal (temporal smoothness couples only neighbours); they are factored by
+/// block Cholesky, sequence by sequence, and eliminated, leaving the small shared block (identity,
+/// focal length) to be solved through its Schur complement. Every step is linear in the number of
+/// frames. Per-frame Jacobians and normal equations are built in parallel; the dense algebra goes
+/// through BLAS and LAPACK. The start is closed-form: an affine camera per frame from the mean face,
+/// then one linear solve for identity and expression with the cameras held.
+public struct SequenceFitter: Sendable {
+    /// The model's landmark rows.
+    public let rows: LandmarkRows
+    /// The settings.
+    public var settings: FitSettings
+
+    /// A fitter for `model`.
+    public init(model: FaceModel, settings: FitSettings = FitSettings()) {
+        self.rows = LandmarkRows(model: model, identityCount: settings.identityComponents)
+        self.settings = settings
+    }
+
+    /// A fitter over precomputed rows.
+    public init(rows: LandmarkRows, settings: FitSettings = FitSettings()) {
+        self.rows = rows
+        self.settings = settings
+    }
+
+    // MARK: - State
+
+    /// The state of one frame.
+    struct FrameState {
+        var psi: [Double]
+        var theta: Double
+        var rotation: Rotation3
+        var translation: SIMD3<Double>
+        var logScale: Double
+        var contourChoice: [Int]
+    }
+
+    /// The parameter layout of a frame block and of the shared block.
+    struct Layout {
+        let expressions: Int
+        let hasJaw: Bool
+        let camera: CameraModel
+        let identity: Int
+        let fitIdentity: Bool
+
+        var jaw: Int { expressions }
+        var rotation: Int { expressions + (hasJaw ? 1 : 0) }
+        var translation: Int { rotation + 3 }
+        var translationCount: Int { camera == .scaledOrthographic ? 2 : 3 }
+        var scale: Int { translation + translationCount }
+        var frameCount: Int { scale + (camera == .scaledOrthographic ? 1 : 0) }
+        var sharedIdentity: Int { 0 }
+        var focal: Int { fitIdentity ? identity : 0 }
+        var sharedCount: Int { (fitIdentity ? identity : 0) + (camera == .pinhole ? 1 : 0) }
+    }
+
+    /// Fixed per-sequence quantities.
+    struct SequenceContext {
+        let observed: ObservedSequence
+        /// One noise unit (pixels or mm).
+        let sigma: Double
+        /// Outer-eye-corner distance (pixels or mm), for NME.
+        let eyeDistance: Double
+        let principalPoint: SIMD2<Double>
+    }
+
+    // MARK: - Fitting
+
+    /// Fits `sequences` (all of one participant) and returns the result.
+    public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
+        let start = Date()
+        guard !sequences.isEmpty else { throw FittingError.noFrames }
+        let camera = sequences.contains { $0.isMetric3D } ? CameraModel.metric3D : settings.camera
+        let layout = Layout(expressions: rows.expressionCount, hasJaw: rows.jawPivot != nil, camera: camera,
+                            identity: rows.identityCount, fitIdentity: settings.fitIdentity)
+        var contexts: [SequenceContext] = []
+        for s in sequences {
+            var distances: [Double] = []
+            for t in 0..<s.count where s.weights[t][36] > 0 && s.weights[t][45] > 0 {
+                let d = s.points[t][36] - s.points[t][45]
+                distances.append(camera == .metric3D ? (d * d).sum().squareRoot() : (d.x * d.x + d.y * d.y).squareRoot())
+            }
+            guard !distances.isEmpty else { throw FittingError.noValidFrames }
+            distances.sort()
+            let eye = distances[distances.count / 2]
+            let size = s.imageSize ?? SIMD2(0, 0)
+            contexts.append(SequenceContext(observed: s, sigma: settings.noiseFraction * eye, eyeDistance: eye, principalPoint: size / 2))
+        }
+        var beta = initialIdentity.map { Array($0.prefix(rows.identityCount)) + Array(repeating: 0, count: max(0, rows.identityCount - $0.count)) }
+            ?? Array(repeating: 0, count: rows.identityCount)
+        var focal = 0.0
+        var states = try contexts.map { try initialStates($0, camera: camera, beta: beta) }
+        if camera == .pinhole {
+            // Focal length from the image size; translations from the orthographic start.
+            let size = contexts[0].observed.imageSize ?? SIMD2(1000, 1000)
+            focal = max(size.x, size.y) * 1.2
+            for s in states.indices {
+                let pp = contexts[s].principalPoint
+                for t in states[s].indices {
+                    let scale = exp(states[s][t].logScale)
+                    let tz = -focal / scale
+                    let tr = states[s][t].translation
+                    states[s][t].translation = SIMD3((tr.x - pp.x) / scale, -(tr.y - pp.y) / scale, tz)
+                }
+            }
+        }
+        var problem = Problem(fitter: self, layout: layout, contexts: contexts)
+        // Closed-form refinement: identity and expression with the cameras held (a linear solve).
+        if settings.fitIdentity || layout.expressions > 0 {
+            _ = try problem.step(states: &states, beta: &beta, focal: &focal, lambda: 1e-6, lockPose: true, updateIdentity: settings.fitIdentity)
+        }
+        var lambda = 1e-3
+        var cost = problem.cost(states: states, beta: beta, focal: focal)
+        var history = [cost]
+        var converged = false
+        var iterations = 0
+        var identityFrozen = !settings.fitIdentity
+        while iterations < settings.iterations {
+            iterations += 1
+            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal) }
+            cost = problem.cost(states: states, beta: beta, focal: focal)
+            var accepted = false
+            for _ in 0..<8 {
+                var trialStates = states, trialBeta = beta, trialFocal = focal
+                let betaStep = try problem.step(states: &trialStates, beta: &trialBeta, focal: &trialFocal, lambda: lambda,
+                                                lockPose: false, updateIdentity: !identityFrozen)
+                let trialCost = problem.cost(states: trialStates, beta: trialBeta, focal: trialFocal)
+                if trialCost < cost {
+                    states = trialStates; beta = trialBeta; focal = trialFocal
+                    let decrease = (cost - trialCost) / max(cost, 1e-12)
+                    cost = trialCost
+                    lambda = max(lambda / 3, 1e-7)
+                    accepted = true
+                    if betaStep < settings.identityFreezeThreshold { identityFrozen = true }
+                    if decrease < settings.tolerance { converged = true }
+                    break
+                }
+                lambda *= 8
+            }
+            history.append(cost)
+            if !accepted { converged = true }
+            if converged { break }
+        }
+        return problem.result(states: states, beta: beta, focal: focal, camera: camera, iterations: iterations,
+                              history: history, converged: converged, seconds: Date().timeIntervalSince(start))
+    }
+
+    // MARK: - Closed-form start
+
+    /// Per frame: an affine camera from the mean face's landmarks, turned into a rotation, scale and
+    /// translation (Kabsch for 3D input); invalid frames take their nearest valid neighbour's pose.
+    func initialStates(_ context: SequenceContext, camera: CameraModel, beta: [Double]) throws -> [FrameState] {
+        let s = context.observed
+        let e = rows.expressionCount
+        let model = (0..<68).map { rows.defined[$0] ? rows.position(rows.landmarks[$0], identity: beta, expression: [], jaw: 0) : SIMD3<Double>(repeating: .nan) }
+        var states: [FrameState?] = Array(repeating: nil, count: s.count)
+        for t in 0..<s.count where s.isValid(t) {
+            let ids = (17..<68).filter { rows.defined[$0] && s.weights[t][$0] > 0 }
+            guard ids.count >= 6 else { continue }
+            if camera == .metric3D {
+                states[t] = kabsch(model: ids.map { model[$0] }, observed: ids.map { s.points[t][$0] }, expressions: e)
+                continue
+            }
+            // Affine camera: x = A·[X; 1], least squares over the inner landmarks.
+            var ata = [Double](repeating: 0, count: 16)
+            var atbx = [Double](repeating: 0, count: 4), atby = [Double](repeating: 0, count: 4)
+            for i in ids {
+                let w = s.weights[t][i]
+                let a = [model[i].x, model[i].y, model[i].z, 1]
+                for r in 0..<4 {
+                    for c in 0..<4 { ata[r * 4 + c] += w * a[r] * a[c] }
+                    atbx[r] += w * a[r] * s.points[t][i].x
+                    atby[r] += w * a[r] * s.points[t][i].y
+                }
+            }
+            for d in 0..<3 { ata[d * 5] += 1e-6 }
+            var rhs = atbx + atby
+            var pivots = [Int32](repeating: 0, count: 4)
+            var m = ata
+            let info = LAPACKE_dgesv(LAPACK_COL_MAJOR, 4, 2, &m, 4, &pivots, &rhs, 4)
+            guard info == 0 else { continue }
+            let a1 = SIMD3(rhs[0], rhs[1], rhs[2]), a2 = SIMD3(rhs[4], rhs[5], rhs[6])
+            let n1 = (a1 * a1).sum().squareRoot(), n2 = (a2 * a2).sum().squareRoot()
+            // Image y runs down: the second row is −s·r₂.
+            let rotation = Rotation3.orthonormalized(a1, -a2)
+            let scale = (n1 + n2) / 2
+            states[t] = FrameState(psi: Array(repeating: 0, count: e), theta: 0, rotation: rotation,
+                                   translation: SIMD3(rhs[3], rhs[7], 0), logScale: log(scale), contourChoice: [])
+        }
+        guard let firstValid = states.firstIndex(where: { $0 != nil }) else { throw FittingError.noValidFrames }
+        var last = states[firstValid]!
+        var out: [FrameState] = []
+        for t in 0..<s.count {
+            if let st = states[t] { last = st }
+            out.append(last)
+        }
+        for t in out.indices { out[t].contourChoice = rows.contour.map { $0.isEmpty ? -1 : 0 } }
+        return out
+    }
+
+    func kabsch(model: [SIMD3<Double>], observed: [SIMD3<Double>], expressions: Int) -> FrameState {
+        let n = Double(model.count)
+        let cm = model.reduce(.zero, +) / n, co = observed.reduce(.zero, +) / n
+        var h = [Double](repeating: 0, count: 9)
+        for (a, b) in zip(model, observed) {
+            let p = a - cm, q = b - co
+            for r in 0..<3 { for c in 0..<3 { h[r + 3 * c] += p[r] * q[c] } }
+        }
+        var s = [Double](repeating: 0, count: 3), u = [Double](repeating: 0, count: 9), vt = [Double](repeating: 0, count: 9)
+        var work = h
+        _ = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "A")), 3, 3, &work, 3, &s, &u, 3, &vt, 3)
+        // R = V·diag(1, 1, det(VUᵀ))·Uᵀ
+        func at(_ m: [Double], _ r: Int, _ c: Int) -> Double { m[r + 3 * c] }
+        var v = [[Double]](repeating: [0, 0, 0], count: 3)
+        for r in 0..<3 { for c in 0..<3 { v[r][c] = at(vt, c, r) } }
+        var rot = [[Double]](repeating: [0, 0, 0], count: 3)
+        func build(_ d: Double) {
+            for r in 0..<3 { for c in 0..<3 {
+                rot[r][c] = v[r][0] * at(u, c, 0) + v[r][1] * at(u, c, 1) + d * v[r][2] * at(u, c, 2)
+            } }
+        }
+        build(1)
+        let det = rot[0][0] * (rot[1][1] * rot[2][2] - rot[1][2] * rot[2][1]) - rot[0][1] * (rot[1][0] * rot[2][2] - rot[1][2] * rot[2][0]) + rot[0][2] * (rot[1][0] * rot[2][1] - rot[1][1] * rot[2][0])
+        if det < 0 { build(-1) }
+        let rotation = Rotation3(r0: SIMD3(rot[0][0], rot[0][1], rot[0][2]), r1: SIMD3(rot[1][0], rot[1][1], rot[1][2]), r2: SIMD3(rot[2][0], rot[2][1], rot[2][2]))
+        return FrameState(psi: Array(repeating: 0, count: expressions), theta: 0, rotation: rotation,
+                          translation: co - rotation.apply(cm), logScale: 0, contourChoice: [])
+    }
+}
+
+/// Why a fit could not run.
+public enum FittingError: Error, CustomStringConvertible, Sendable {
+    case noFrames
+    case noValidFrames
+    case singular(String)
+
+    public var description: String {
+        switch self {
+        case .noFrames: "no landmark sequences to fit"
+        case .noValidFrames: "no frame has the landmarks a fit needs (eye corners and at least six inner landmarks)"
+        case .singular(let what): "the normal equations are singular (\(what)); too few valid landmarks?"
+        }
+    }
+}
