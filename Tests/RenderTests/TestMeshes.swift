@@ -89,6 +89,37 @@ enum TestMeshes {
             uvTriangles: [SIMD3(0, 1, 2), SIMD3(0, 2, 3)])
     }
 
+    /// A rough head for timing and looking at renders: an ellipsoid 150 mm wide with a nose,
+    /// eye sockets and lips on the +z side, about `2 * segments * (rings - 1)` triangles.
+    /// The UV seam runs down the back of the head.
+    static func faceLike(segments: Int = 100, rings: Int = 51) -> TriangleMesh {
+        var positions: [SIMD3<Float>] = [], triangles: [SIMD3<UInt32>] = []
+        for r in 0...rings {
+            let theta = Float.pi * Float(r) / Float(rings)
+            for s in 0...segments {
+                let phi = Float.pi + 2 * Float.pi * Float(s) / Float(segments)
+                var p = SIMD3<Float>(75 * sin(theta) * sin(phi), 100 * cos(theta), 90 * sin(theta) * cos(phi))
+                if p.z > 0 {
+                    p.z += 28 * exp(-(p.x * p.x / 200 + (p.y + 5) * (p.y + 5) / 700))
+                    for eye: Float in [-32, 32] {
+                        p.z -= 10 * exp(-((p.x - eye) * (p.x - eye) + (p.y - 22) * (p.y - 22)) / 150)
+                    }
+                    p.z += 6 * exp(-(p.x * p.x / 300 + (p.y + 45) * (p.y + 45) / 30))
+                }
+                positions.append(p)
+            }
+        }
+        let row = segments + 1
+        for r in 0..<rings {
+            for s in 0..<segments {
+                let a = UInt32(r * row + s), b = a + 1, c = UInt32((r + 1) * row + s), d = c + 1
+                if r != 0 { triangles.append(SIMD3(a, c, b)) }
+                if r != rings - 1 { triangles.append(SIMD3(b, c, d)) }
+            }
+        }
+        return TriangleMesh(positions: positions, triangles: triangles)
+    }
+
     /// Joins meshes into one (parts are not kept).
     static func merged(_ meshes: [TriangleMesh]) -> TriangleMesh {
         var out = TriangleMesh(positions: [], triangles: [])
