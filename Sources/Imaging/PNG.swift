@@ -10,19 +10,16 @@ import Foundation
 /// failure becomes a `FileError` naming the file (or the in-memory source) and
 /// libpng's message.
 ///
-/// Sample values are treated as data, not re-interpreted as colour:
-/// * 8-bit images are written tagged sRGB and read back unchanged.
-/// * 16-bit images are written tagged linear (gamma 1.0) and read back unchanged;
-///   16-bit files without gamma information are read unchanged too.
-/// * Converting between depths scales (`v * 257`, `round(v / 257)`), it does not
-///   apply a transfer curve.
+/// Sample values are treated as data, not re-interpreted as colour: the gamma and
+/// colour-space chunks of a file (gAMA, sRGB, iCCP) are ignored on reading, so samples come
+/// back as stored. 8-bit images are written tagged sRGB and 16-bit images tagged linear
+/// (gamma 1.0), as libpng's simplified API does; converting between depths scales
+/// (`v * 257`, `round(v / 257)`) rather than applying a transfer curve.
 ///
-/// Caveats inherited from libpng's simplified API: 16-bit samples with an alpha
-/// channel pass through premultiplied form, so colour where alpha is below 65535
-/// round-trips only to within `65535 / (2 * alpha)`, and is lost where alpha is 0;
-/// 8-bit files tagged with a gamma other than sRGB are converted to sRGB, and
-/// 16-bit files tagged sRGB are linearised by libpng and re-encoded with the
-/// sRGB curve (close to, not exactly, the stored samples).
+/// A caveat inherited from the simplified API: 16-bit samples with an alpha channel pass
+/// through premultiplied form, so colour where alpha is below 65535 round-trips only to
+/// within `65535 / (2 * alpha)` and is lost where alpha is 0. 8-bit data, and 16-bit data
+/// without alpha, round-trip exactly.
 public enum PNG {
     /// The name used in errors for images that do not come from a file.
     static let memorySource = "<in-memory image>"
@@ -64,7 +61,7 @@ public enum PNG {
     /// (palette images become RGB, or RGBA when they have transparency).
     /// - Parameter source: names the data in errors, usually the file path.
     public static func decode(_ data: Data, source: String) throws -> Image {
-        switch try decodeNative(data, source: source, prefer16: false) {
+        switch try decodeNative(data, source: source) {
         case .eight(let image): return image
         case .sixteen(let image): return image.to8Bit()
         }
@@ -74,7 +71,7 @@ public enum PNG {
     /// widened by `v * 257`.
     /// - Parameter source: names the data in errors, usually the file path.
     public static func decode16(_ data: Data, source: String) throws -> Image16 {
-        switch try decodeNative(data, source: source, prefer16: true) {
+        switch try decodeNative(data, source: source) {
         case .eight(let image): return image.to16Bit()
         case .sixteen(let image): return image
         }
@@ -191,35 +188,41 @@ extension PNG {
         }
     }
 
-    /// How the colour samples of a PNG are tagged, read from its chunks before the image data.
-    private enum TransferTag { case untagged, linear, nonlinear }
-
-    private static func transferTag(_ data: Data) -> TransferTag {
-        let bytes = [UInt8](data.prefix(1 << 20))
-        var offset = 8
-        func be32(_ i: Int) -> Int {
-            Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-        }
-        while offset + 8 <= bytes.count {
-            let length = be32(offset)
-            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
-            switch type {
-            case "IDAT", "IEND": return .untagged
-            case "sRGB", "iCCP": return .nonlinear
-            case "gAMA":
-                guard offset + 12 <= bytes.count else { return .untagged }
-                return be32(offset + 8) == 100_000 ? .linear : .nonlinear
-            default: break
+    /// `data` without the chunks that would make libpng transform samples on reading (gAMA,
+    /// sRGB, iCCP): untagged, 8-bit samples are taken as sRGB and 16-bit ones as linear, the
+    /// formats they are read into, so they come back as stored. Anything that does not parse
+    /// is left for libpng to report.
+    static func strippingColorSpaceChunks(_ data: Data) -> Data {
+        // Ranges of the chunks to drop, found without copying the data.
+        let drop: [Range<Int>] = data.withUnsafeBytes { bytes in
+            var offset = 8, found: [Range<Int>] = []
+            while offset + 12 <= bytes.count {
+                let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16
+                    | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+                let end = offset + 12 + length
+                guard end <= bytes.count, type != "IDAT" else { break }
+                if type == "gAMA" || type == "sRGB" || type == "iCCP" { found.append(offset..<end) }
+                offset = end
             }
-            guard length >= 0, length < bytes.count else { return .untagged }
-            offset += 12 + length
+            return found
         }
-        return .untagged
+        guard !drop.isEmpty else { return data }
+        var kept = Data(capacity: data.count)
+        var start = 0
+        let base = data.startIndex
+        for range in drop {
+            kept.append(data[(base + start)..<(base + range.lowerBound)])
+            start = range.upperBound
+        }
+        kept.append(data[(base + start)...])
+        return kept
     }
 
     /// Decodes at the file's own depth: 8-bit files to `Image`, 16-bit files to `Image16`.
-    private static func decodeNative(_ data: Data, source: String, prefer16: Bool) throws -> Decoded {
-        try data.withUnsafeBytes { (memory: UnsafeRawBufferPointer) -> Decoded in
+    private static func decodeNative(_ original: Data, source: String) throws -> Decoded {
+        let data = strippingColorSpaceChunks(original)
+        return try data.withUnsafeBytes { (memory: UnsafeRawBufferPointer) -> Decoded in
             guard let base = memory.baseAddress, memory.count > 0 else {
                 throw FileError(source, "not a PNG: the data is empty")
             }
@@ -240,11 +243,7 @@ extension PNG {
                 throw FileError(source, "the PNG is \(width)×\(height) pixels, too large to decode")
             }
             let layout = formatFlags(channels: channels)
-            // 16-bit files tagged sRGB: for 8-bit output let libpng convert directly.
-            let tag = sixteenBitFile ? transferTag(data) : .untagged
-            let readLinear = sixteenBitFile && (tag != .nonlinear || prefer16)
-
-            if readLinear {
+            if sixteenBitFile {
                 image.format = layout | UInt32(PNG_FORMAT_FLAG_LINEAR)
                 var samples = [UInt16](repeating: 0, count: count)
                 let ok = samples.withUnsafeMutableBytes { out in
@@ -254,7 +253,6 @@ extension PNG {
                     throw FileError(source, "cannot decode the PNG image data: libpng: \(message(of: image))")
                 }
                 if hasAlpha { unpremultiply(&samples, channels: channels) }
-                if tag == .nonlinear { encodeSRGB16(&samples, channels: channels) }
                 return .sixteen(Image16(width: width, height: height, channels: channels, samples: samples))
             } else {
                 image.format = layout
@@ -296,18 +294,6 @@ extension PNG {
                     }
                 }
                 i += channels
-            }
-        }
-    }
-
-    /// Re-encodes linear colour samples with the sRGB transfer curve (alpha untouched).
-    private static func encodeSRGB16(_ samples: inout [UInt16], channels: Int) {
-        let colorChannels = channels == 2 || channels == 4 ? channels - 1 : channels
-        for i in stride(from: 0, to: samples.count, by: channels) {
-            for c in 0..<colorChannels {
-                let linear = Double(samples[i + c]) / 65535
-                let encoded = linear <= 0.0031308 ? 12.92 * linear : 1.055 * pow(linear, 1 / 2.4) - 0.055
-                samples[i + c] = UInt16(max(0, min(65535, (encoded * 65535).rounded())))
             }
         }
     }
