@@ -12,7 +12,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Build, inspect, render, export and import 3D morphable face models.",
-        subcommands: [Build.self, Info.self, Export.self, Import.self] /*RENDER*/
+        subcommands: [Build.self, Info.self, RenderViews.self, Export.self, Import.self]
     )
 }
 
@@ -112,6 +112,35 @@ extension ModelCommand {
         }
     }
 
+    struct RenderViews: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "render", abstract: "Render front, three-quarter and profile views of a face to PNG.")
+        @OptionGroup var options: ModelOptions
+        @OptionGroup var face: FaceSettingOptions
+        @Option(help: "Output folder.")
+        var out: String = "Exports/renders"
+        @Option(help: "Image size in pixels.")
+        var size: Int = 512
+        @Flag(help: "Draw the 68 landmarks.")
+        var landmarks = false
+        @Flag(help: "Colour the 16 regions.")
+        var regions = false
+        @Option(help: "Apply the wrinkle maps of the active action units (baked displacement).")
+        var wrinkles: Bool = true
+
+        func run() throws {
+            try runReportingErrors {
+                let (model, _, _) = try options.load()
+                let parameters = try face.parameters(for: model)
+                let folder = URL(fileURLWithPath: out)
+                let written = try FaceRendering.renderViews(
+                    model: model, parameters: parameters, size: size, showLandmarks: landmarks,
+                    showRegions: regions, wrinkles: wrinkles, folder: folder)
+                for url in written { print(url.path) }
+            }
+        }
+    }
+
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export a face (neutral or with settings) as a mesh through assimp.")
         @OptionGroup var options: ModelOptions
@@ -141,7 +170,7 @@ extension ModelCommand {
                 var mesh = model.instance(parameters)
                 mesh.colors = FaceAppearance.colors(for: model)
                 var options = MeshExportOptions(format: fmt)
-                options.materials = mesh.partNames.map { MeshMaterial(name: $0, diffuseColor: FaceAppearance.skin) }
+                options.materials = mesh.partNames.map { MeshMaterial(name: $0, diffuseColor: FaceRendering.partColor($0)) }
                 try MeshIO.export(mesh, to: url, options: options)
                 print("\(url.path): \(mesh.vertexCount) vertices, \(mesh.triangleCount) triangles (\(fmt.rawValue))")
             }
