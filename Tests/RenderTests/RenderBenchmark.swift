@@ -11,7 +11,7 @@ import Testing
 ///         --skip-build --filter RenderBenchmark
 ///
 /// Set FACEATLAS_RENDER_BENCH_OUTPUT to a folder to also write the three standard views as PNG.
-@Suite("RenderBenchmark", .enabled(if: ProcessInfo.processInfo.environment["FACEATLAS_RENDER_BENCH"] != nil))
+@Suite("RenderBenchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["FACEATLAS_RENDER_BENCH"] != nil))
 struct RenderBenchmark {
     @Test("512×512 render of a 10,000-triangle head", arguments: [(2, false), (1, false), (2, true), (3, false)])
     func timing(supersampling: Int, perSample: Bool) throws {
