@@ -59,6 +59,10 @@ public struct FitSettings: Sendable, Codable, Equatable {
     public var fitIdentity = true
     /// Freeze the identity once its update falls below this norm (SD units), then refine only the frames.
     public var identityFreezeThreshold = 1e-3
+    /// Identity frames: the identity is fitted jointly (Schur complement) on at most this many frames,
+    /// spread evenly over all sequences; the frames are then refined with the identity held.
+    /// 0 fits the identity on every frame.
+    public var identityFrames = 64
     /// Slide the jawline landmarks along the model's contour bands to the silhouette.
     public var slideContour = true
     /// Worker threads for per-frame work (1 for one core; nil: all cores).

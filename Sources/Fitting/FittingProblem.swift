@@ -63,28 +63,49 @@ extension SequenceFitter {
         // MARK: Cost
 
         func cost(states: [[FrameState]], beta: [Double], focal: Double) -> Double {
-            var total = 0.0
-            for (s, ctx) in contexts.enumerated() {
-                let obs = ctx.observed
-                for t in 0..<obs.count {
-                    let st = states[s][t]
-                    for i in 0..<68 where obs.weights[t][i] > 0 {
-                        guard let p = point(i, st) else { continue }
-                        let x = project(rows.position(p, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
-                        let d = difference(x, obs.points[t][i]) / ctx.sigma
-                        total += obs.weights[t][i] * robustCost((d * d).sum().squareRoot())
-                    }
-                    for j in 0..<layout.expressions {
-                        let v = st.psi[j]
-                        total += rows.expressionIsActionUnit[j] ? settings.expressionSparsity * abs(v) + settings.expressionPrior * v * v / 2
-                                                                 : settings.expressionPrior * v * v / 2
-                    }
-                    total += settings.expressionPrior * st.theta * st.theta / 2
-                    if t > 0 { total += temporalCost(states[s][t - 1], st, focal: focal, ctx) }
-                }
+            let problem = self
+            let frames = allFrames
+            let perFrame = Parallel.map(frames.count, threads: settings.threads) { i in
+                let (s, t) = frames[i]
+                let ctx = problem.contexts[s]
+                var c = problem.frameCost(states[s][t], t, ctx, beta: beta, focal: focal)
+                if t > 0 { c += problem.temporalCost(states[s][t - 1], states[s][t], focal: focal, ctx) }
+                return c
             }
+            var total = perFrame.reduce(0, +)
             if layout.fitIdentity { total += settings.identityPrior * beta.reduce(0) { $0 + $1 * $1 } / 2 }
             return total
+        }
+
+        /// The data and prior cost of one frame (temporal terms left out), for per-frame step control.
+        func frameCost(_ st: FrameState, _ t: Int, _ ctx: SequenceContext, beta: [Double], focal: Double) -> Double {
+            let obs = ctx.observed
+            var total = 0.0
+            for i in 0..<68 where obs.weights[t][i] > 0 {
+                guard let p = point(i, st) else { continue }
+                let x = project(rows.position(p, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                let d = difference(x, obs.points[t][i]) / ctx.sigma
+                total += obs.weights[t][i] * robustCost((d * d).sum().squareRoot())
+            }
+            for j in 0..<layout.expressions {
+                let v = st.psi[j]
+                total += rows.expressionIsActionUnit[j] ? settings.expressionSparsity * abs(v) + settings.expressionPrior * v * v / 2
+                                                         : settings.expressionPrior * v * v / 2
+            }
+            return total + settings.expressionPrior * st.theta * st.theta / 2
+        }
+
+        func frameCosts(states: [[FrameState]], beta: [Double], focal: Double) -> [[Double]] {
+            let problem = self
+            let frames = allFrames
+            let flat = Parallel.map(frames.count, threads: settings.threads) { i in
+                let (s, t) = frames[i]
+                return problem.frameCost(states[s][t], t, problem.contexts[s], beta: beta, focal: focal)
+            }
+            var out: [[Double]] = []
+            var k = 0
+            for ctx in contexts { out.append(Array(flat[k..<(k + ctx.observed.count)])); k += ctx.observed.count }
+            return out
         }
 
         func temporalCost(_ a: FrameState, _ b: FrameState, focal: Double, _ ctx: SequenceContext) -> Double {
@@ -111,25 +132,34 @@ extension SequenceFitter {
         // MARK: Contour
 
         /// Slides each jawline landmark to the candidate vertex whose projection is nearest its observation.
-        func updateContour(states: inout [[FrameState]], beta: [Double], focal: Double) {
-            for (s, ctx) in contexts.enumerated() {
+        func updateContour(states: inout [[FrameState]], beta: [Double], focal: Double, window: Int? = nil) {
+            let problem = self
+            let frames = allFrames
+            let snapshot = states
+            let choices = Parallel.map(frames.count, threads: settings.threads) { index -> [Int] in
+                let (s, t) = frames[index]
+                let ctx = problem.contexts[s]
                 let obs = ctx.observed
-                for t in 0..<obs.count {
-                    var st = states[s][t]
-                    for i in 0..<17 where !rows.contour[i].isEmpty && obs.weights[t][i] > 0 {
-                        var best = 0
-                        var bestD = Double.infinity
-                        for (k, p) in rows.contour[i].enumerated() {
-                            let x = project(rows.position(p, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
-                            let d = difference(x, obs.points[t][i])
-                            let dd = (d * d).sum()
-                            if dd < bestD { bestD = dd; best = k }
-                        }
-                        st.contourChoice[i] = best
+                let st = snapshot[s][t]
+                var choice = st.contourChoice
+                for i in 0..<17 where !problem.rows.contour[i].isEmpty && obs.weights[t][i] > 0 {
+                    let band = problem.rows.contour[i]
+                    var range = 0..<band.count
+                    if let window, choice[i] >= 0 {
+                        range = max(0, choice[i] - window)..<min(band.count, choice[i] + window + 1)
                     }
-                    states[s][t] = st
+                    var best = choice[i], bestD = Double.infinity
+                    for k in range {
+                        let x = problem.project(problem.rows.position(band[k], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        let d = problem.difference(x, obs.points[t][i])
+                        let dd = (d * d).sum()
+                        if dd < bestD { bestD = dd; best = k }
+                    }
+                    choice[i] = best
                 }
+                return choice
             }
+            for (index, (s, t)) in frames.enumerated() { states[s][t].contourChoice = choices[index] }
         }
 
         // MARK: Normal equations of one frame
@@ -244,7 +274,7 @@ extension SequenceFitter {
         /// Builds the normal equations at the current state, solves one damped step, applies it
         /// (with bounds) and returns the norm of the identity update.
         func step(states: inout [[FrameState]], beta: inout [Double], focal: inout Double, lambda: Double,
-                  lockPose: Bool, updateIdentity: Bool) throws -> Double {
+                  frameLambdas: [[Double]]? = nil, lockPose: Bool, updateIdentity: Bool) throws -> Double {
             let P = layout.frameCount, Q = layout.sharedCount, n = P + Q
             let frames = allFrames
             let snapshot = states, b = beta, f = focal
@@ -282,6 +312,7 @@ extension SequenceFitter {
                 var F = [[Double]](repeating: [], count: T)
                 var rhs = [[Double]](repeating: [], count: T)
                 var coupling = [[Double]](repeating: [], count: T)   // diagonal of F_{t,t−1}
+                var heldAll = [[Bool]](repeating: [], count: T)
                 for t in 0..<T {
                     let h = normals[base + t], g = gradients[base + t]
                     var block = [Double](repeating: 0, count: P * P)
@@ -301,6 +332,22 @@ extension SequenceFitter {
                     var rhsBlock = [Double](repeating: 0, count: P * (Q + 1))
                     for c in 0..<Q { for r in 0..<P { rhsBlock[r + c * P] = h[r + (P + c) * n] } }
                     for r in 0..<P { rhsBlock[r + Q * P] = gf[r] }
+                    // Active set: a bounded coefficient at its bound whose gradient points out of the feasible
+                    // range is held for this step (row and column of its block cleared).
+                    var held = [Bool](repeating: false, count: P)
+                    for j in 0..<layout.expressions {
+                        let bounds = rows.expressionBounds[j]
+                        if (st.psi[j] <= bounds.lowerBound + 1e-9 && gf[j] > 0) || (st.psi[j] >= bounds.upperBound - 1e-9 && gf[j] < 0) { held[j] = true }
+                    }
+                    if layout.hasJaw && st.theta <= 1e-9 && gf[layout.jaw] > 0 { held[layout.jaw] = true }
+                    for j in 0..<P where held[j] {
+                        for k in 0..<P {
+                            block[min(j, k) + max(j, k) * P] = 0
+                        }
+                        block[j + j * P] = 1
+                        for c in 0...Q { rhsBlock[j + c * P] = 0 }
+                    }
+                    heldAll[t] = held
                     F[t] = block
                     rhs[t] = rhsBlock
                     coupling[t] = [Double](repeating: 0, count: P)
@@ -324,7 +371,7 @@ extension SequenceFitter {
                     if layout.camera == .scaledOrthographic {
                         weights[layout.scale] = mp * kappa * kappa; diffs[layout.scale] = b.logScale - a.logScale
                     }
-                    for p in 0..<P where weights[p] > 0 {
+                    for p in 0..<P where weights[p] > 0 && !heldAll[t][p] && !heldAll[t - 1][p] {
                         F[t][p + p * P] += weights[p]
                         F[t - 1][p + p * P] += weights[p]
                         coupling[t][p] = -weights[p]
@@ -336,7 +383,8 @@ extension SequenceFitter {
                 for t in 0..<T {
                     for p in 0..<P {
                         let isPose = p >= layout.rotation
-                        F[t][p + p * P] = F[t][p + p * P] * (1 + lambda) + 1e-9 + (lockPose && isPose ? 1e12 : 0)
+                        let damping = frameLambdas?[s][t] ?? lambda
+                        F[t][p + p * P] = F[t][p + p * P] * (1 + damping) + 1e-9 + (lockPose && isPose ? 1e12 : 0)
                     }
                 }
                 // Block Cholesky: F = Uᵀ U, block-upper-bidiagonal U with K_t = B_t U_{t−1}⁻¹.

@@ -112,6 +112,22 @@ public struct LandmarkRows: Sendable {
         self.expressionIsActionUnit = model.expressions.map { $0.kind == .actionUnit }
     }
 
+    /// These rows with identity `beta` folded into the means and no identity components left:
+    /// cheaper rows for fitting frames once the identity is known.
+    public func withIdentity(_ beta: [Double]) -> LandmarkRows {
+        var out = self
+        func bake(_ p: Point) -> Point {
+            var q = p
+            for k in 0..<min(beta.count, p.identity.count) { q.mean += beta[k] * p.identity[k] }
+            q.identity = []
+            return q
+        }
+        out.landmarks = landmarks.map(bake)
+        out.contour = contour.map { $0.map(bake) }
+        out.identityCount = 0
+        return out
+    }
+
     /// The model-frame position of `point` with identity β, expression ψ and jaw opening θ (radians).
     @inlinable
     public func position(_ point: Point, identity beta: [Double], expression psi: [Double], jaw theta: Double) -> SIMD3<Double> {

@@ -82,8 +82,43 @@ public struct SequenceFitter: Sendable {
     // MARK: - Fitting
 
     /// Fits `sequences` (all of one participant) and returns the result.
+    ///
+    /// With `settings.identityFrames` > 0 and more frames than that, the identity is first fitted
+    /// jointly on an evenly spread subset of frames from all sequences, then every frame is fitted
+    /// with that identity held: identity estimation does not need hundreds of nearly identical frames,
+    /// and frames-only steps are four times cheaper.
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
+        let total = sequences.reduce(0) { $0 + $1.count }
+        let budget = settings.identityFrames
+        guard settings.fitIdentity, budget > 0, total > budget else {
+            return try fitJoint(sequences, initialIdentity: initialIdentity, start: start)
+        }
+        // Stage 1: identity on a subset (every k-th valid frame), without temporal terms.
+        var subsets: [ObservedSequence] = []
+        for s in sequences {
+            let valid = (0..<s.count).filter { s.isValid($0) }
+            let share = max(2, Int((Double(valid.count) / Double(total) * Double(budget)).rounded()))
+            let stride = max(1, valid.count / share)
+            let picked = Swift.stride(from: 0, to: valid.count, by: stride).map { valid[$0] }
+            guard !picked.isEmpty else { continue }
+            subsets.append(ObservedSequence(times: picked.map { s.times[$0] }, points: picked.map { s.points[$0] },
+                                            weights: picked.map { s.weights[$0] }, isMetric3D: s.isMetric3D, imageSize: s.imageSize))
+        }
+        var identityStage = self
+        identityStage.settings.expressionSmoothing = 0
+        identityStage.settings.poseSmoothing = 0
+        let first = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
+        // Stage 2: every frame, identity held (folded into the rows).
+        var frameStage = SequenceFitter(rows: rows.withIdentity(first.identity), settings: settings)
+        frameStage.settings.fitIdentity = false
+        var result = try frameStage.fitJoint(sequences, initialIdentity: [], start: start, focal: first.focalLength)
+        result.identity = first.identity
+        result.iterations += first.iterations
+        return result
+    }
+
+    func fitJoint(_ sequences: [ObservedSequence], initialIdentity: [Double]?, start: Date, focal initialFocal: Double? = nil) throws -> FitResult {
         guard !sequences.isEmpty else { throw FittingError.noFrames }
         let camera = sequences.contains { $0.isMetric3D } ? CameraModel.metric3D : settings.camera
         let layout = Layout(expressions: rows.expressionCount, hasJaw: rows.jawPivot != nil, camera: camera,
@@ -108,7 +143,7 @@ public struct SequenceFitter: Sendable {
         if camera == .pinhole {
             // Focal length from the image size; translations from the orthographic start.
             let size = contexts[0].observed.imageSize ?? SIMD2(1000, 1000)
-            focal = max(size.x, size.y) * 1.2
+            focal = initialFocal ?? max(size.x, size.y) * 1.2
             for s in states.indices {
                 let pp = contexts[s].principalPoint
                 for t in states[s].indices {
@@ -132,7 +167,7 @@ public struct SequenceFitter: Sendable {
         var identityFrozen = !settings.fitIdentity
         while iterations < settings.iterations {
             iterations += 1
-            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal) }
+            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal, window: nil) }
             cost = problem.cost(states: states, beta: beta, focal: focal)
             var accepted = false
             for _ in 0..<8 {
