@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "faceatlas", targets: ["faceatlas"]),
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
-            "FaceModel", "ModelAuthoring", "Fitting",
+            "FaceModel", "ModelAuthoring", "Fitting", "ParameterFiles",
         ]),
     ],
     dependencies: [
@@ -59,12 +59,14 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat"]),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Fitting",
+                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Fitting", "ParameterFiles",
             ]
         ),
 
