@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "faceatlas", targets: ["faceatlas"]),
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
-            "FaceModel", "ModelAuthoring",
+            "FaceModel", "ModelAuthoring", "Landmarks",
         ]),
     ],
     dependencies: [
@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceAtlasCore"]),
 
+        // MARK: Landmark input
+        .target(name: "Landmarks", dependencies: ["FaceAtlasCore", "NumPyFormat"]),
+
         // MARK: The morphable model
         .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh", "CBLAS"]),
         .target(
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
