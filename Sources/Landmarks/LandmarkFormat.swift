@@ -54,9 +54,10 @@ public enum LandmarkFormat: String, CaseIterable, Sendable {
     /// The CSV flavour at `url`, from its header line.
     private static func detectCSV(_ url: URL) throws -> LandmarkFormat {
         let header = try headerFields(url)
-        if OpenFaceCSV.matches(header: header) { return .openFace }
+        // FaceAtlas's own CSV may carry OpenFace-style AU columns, so its x0/y0 are looked for first.
         if MediaPipeFormat.matches(header: header) { return .mediaPipe }
         if PlainCSVFormat.matches(header: header) { return .csv }
+        if OpenFaceCSV.matches(header: header) { return .openFace }
         throw FileError(url, "the CSV header is not OpenFace's (x_0, y_0, ...), MediaPipe's (x0, y0, z0, ...) "
                         + "or FaceAtlas's (frame, time, x0, y0, ...)", at: "line 1")
     }
