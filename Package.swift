@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "faceatlas", targets: ["faceatlas"]),
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
-            "FaceModel", "ModelAuthoring", "Fitting", "ParameterFiles",
+            "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles",
         ]),
     ],
     dependencies: [
@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceModel", "FaceAtlasCore"]),
 
+        // MARK: Landmark input
+        .target(name: "Landmarks", dependencies: ["FaceAtlasCore", "NumPyFormat"]),
+
         // MARK: The morphable model
         .target(name: "FaceModel", dependencies: ["FaceAtlasCore", "Numerics", "NumPyFormat", "Mesh", "CBLAS"]),
         .target(
@@ -57,7 +60,7 @@ let package = Package(
         ),
 
         // MARK: Reconstruction
-        .target(name: "Fitting", dependencies: ["FaceModel", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
+        .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat"]),
 
@@ -66,7 +69,7 @@ let package = Package(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Fitting", "ParameterFiles",
+                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles",
             ]
         ),
 
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
         .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "Numerics"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
