@@ -218,9 +218,12 @@ for lm, f in ((65, 0.35), (66, 0.0), (67, -0.35)):
 # is found by a radial sweep around the nose tip, from the level of the outer eye corners
 # on the right, down round the chin, up to the same level on the left; 17 points are
 # spaced evenly along it by arc length. Each is embedded on its outline vertex.
+# The auricle: what a rigid ear translation moves (at least 80 % of its largest displacement);
+# the ear targets blend into the cheek, which must stay available to the jawline.
 ear = np.zeros(len(V), bool)
-for fn in sorted(os.listdir(os.path.join(mp, 'targets/ears'))):
-    ear |= np.linalg.norm(target('mpfb2/targets/ears/' + fn), axis=1) > 0.5
+for side in ('l', 'r'):
+    d = np.linalg.norm(target(f'mpfb2/targets/ears/{side}-ear-trans-backward.target.gz'), axis=1)
+    ear |= d > 0.8 * d.max()
 jawW = np.zeros(len(V))
 for vi, w in json.load(open(os.path.join(mp, 'rigs/standard/weights.default.json')))['weights']['jaw']:
     jawW[vi] = w
@@ -257,7 +260,7 @@ for k in range(17):
     contour_pts.append((float(V[v, 0]), float(V[v, 1])))
 
 # Contour bands: for each jaw landmark, vertices near the plane through it perpendicular
-# to the contour's tangent, on its side of the face and not on the ears; ordered from the
+# to the contour's tangent (within 4 mm), on its side of the face and not on the ears; ordered from the
 # front of the face round to the side (by the angle about the vertical axis).
 bands = []
 for k in range(17):
@@ -267,7 +270,8 @@ for k in range(17):
     tvec = np.array([q1[0] - q0[0], q1[1] - q0[1], 0.0]); tvec /= np.linalg.norm(tvec)
     cand = cutVerts[~ear[cutVerts]]
     dist = np.abs((V[cand] - p) @ tvec)
-    sel = cand[(dist < 2.0) & (V[cand, 2] > -10)]
+    # a slice 4 mm thick, so that sparse vertices on the side of the head still form a band
+    sel = cand[(dist < 4.0) & (V[cand, 2] > -10)]
     if abs(p[0]) > 1: sel = sel[np.sign(V[sel, 0]) == np.sign(p[0])]
     ang = np.abs(np.arctan2(V[sel, 0], V[sel, 2] - 0.0))
     sel = sel[np.argsort(ang)]

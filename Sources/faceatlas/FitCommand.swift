@@ -1,0 +1,150 @@
+import ArgumentParser
+import FaceAtlasCore
+import FaceModel
+import Fitting
+import Foundation
+import Landmarks
+import ParameterFiles
+
+/// `faceatlas fit`: one participant's landmark sequences → parameter files.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit identity, action-unit expression and pose to a participant's landmark sequences.",
+        discussion: """
+            All inputs are one participant (one identity is fitted for all of them). Inputs: iBUG .pts (a folder of \
+            them is a sequence), menpo .ljson, OpenFace 2.0 CSV, MediaPipe 478-point CSV/JSON, FaceAtlas CSV or .npz. \
+            One parameter file is written per input: --out FILE.npz for one input, --out FOLDER for several.
+            """)
+
+    @Argument(help: "Landmark sequences of one participant.")
+    var inputs: [String]
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Participant id or pseudonym recorded in the files.")
+    var subject: String = "participant"
+    @Option(help: "Stimulus name per input, comma-separated (default: the input file names).")
+    var stimulus: String?
+    @Option(help: "Frame rate for folders of .pts and for resampling (the study used 5).")
+    var fps: Double = 5
+    @Flag(help: "Resample every sequence to --fps (nearest frames).")
+    var resample = false
+    @Option(help: "Camera: scaled-orthographic, pinhole, or metric-3d (OpenFace X,Y,Z landmarks).")
+    var camera: CameraModel = .scaledOrthographic
+    @Option(help: "Temporal smoothness of expression (0 turns it off).")
+    var expressionSmoothing: Double?
+    @Option(help: "Temporal smoothness of pose (0 turns it off).")
+    var poseSmoothing: Double?
+    @Option(help: "Levenberg–Marquardt iterations at most.")
+    var iterations: Int?
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+    @Flag(help: "Also store the fitted vertices per frame (T×N×3; large, and identifying).")
+    var vertices = false
+    @Option(help: "Also write the fitted 2D landmarks of the first input as a FaceAtlas CSV (for checking a fit).")
+    var fittedLandmarks: String?
+    @Option(help: "Output parameter file (one input) or folder (several).")
+    var out: String
+
+    func run() throws {
+        try runReportingErrors {
+            let (model, meta, _) = try modelOptions.load()
+            var sequences: [LandmarkSequence] = []
+            for input in inputs {
+                var s = try LandmarkIO.read(URL(fileURLWithPath: input), fps: fps)
+                if resample { s = s.resampled(fps: fps) }
+                sequences.append(s)
+            }
+            let names = stimulus.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                ?? inputs.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+            guard names.count == inputs.count else { throw UsageError("--stimulus names \(names.count) stimuli for \(inputs.count) inputs") }
+            var settings = FitSettings()
+            settings.camera = camera
+            if let expressionSmoothing { settings.expressionSmoothing = expressionSmoothing }
+            if let poseSmoothing { settings.poseSmoothing = poseSmoothing }
+            settings.threads = threads
+            if let iterations { settings.iterations = iterations }
+            let observed = sequences.map { ObservedSequence($0, use3D: camera == .metric3D) }
+            if camera == .metric3D, !observed.allSatisfy(\.isMetric3D) {
+                throw UsageError("--camera metric-3d needs 3D landmarks (OpenFace X_i, Y_i, Z_i columns) in every input")
+            }
+            let fitter = SequenceFitter(model: model, settings: settings)
+            let result: FitResult
+            do { result = try fitter.fit(observed) } catch let error as FittingError { throw UsageError(error.description) }
+            let outURL = URL(fileURLWithPath: out)
+            let single = inputs.count == 1 && outURL.pathExtension.lowercased() == "npz"
+            if !single && outURL.pathExtension.lowercased() == "npz" {
+                throw UsageError("several inputs: --out must be a folder (one parameter file per input)")
+            }
+            for (k, seq) in result.sequences.enumerated() {
+                let url = single ? outURL : outURL.appendingPathComponent("\(names[k]).npz")
+                let file = ParameterFile(
+                    fit: result, sequence: k, model: model, modelMeta: meta, subject: subject, stimulus: names[k],
+                    fps: sequences[k].estimatedFPS ?? fps, source: URL(fileURLWithPath: inputs[k]).lastPathComponent,
+                    detector: LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k])), settings: settings,
+                    confidence: sequences[k].frames.map { f in f.isValid ? f.confidence.reduce(0, +) / Double(max(f.confidence.count, 1)) : 0 },
+                    includeVertices: vertices)
+                try file.write(to: url)
+                let valid = seq.residualNormalized.filter { !$0.isNaN }
+                let nme = valid.isEmpty ? Double.nan : valid.reduce(0, +) / Double(valid.count)
+                print(String(format: "%@: %d frames (%d with landmarks), mean NME %.4f", url.path, seq.time.count, valid.count, nme))
+            }
+            if let fittedLandmarks, let seq = result.sequences.first {
+                let frames = (0..<seq.time.count).map { t in
+                    LandmarkFrame(time: seq.time[t], points: seq.landmarks[t].map { SIMD2($0.x, $0.y) }, isValid: seq.valid[t])
+                }
+                try LandmarkIO.write(LandmarkSequence(frames: frames, source: "faceatlas fit"), to: URL(fileURLWithPath: fittedLandmarks), format: .csv)
+            }
+            print(String(format: "fit: %d sequences, %d iterations, %.2f s", result.sequences.count, result.iterations, result.seconds))
+        }
+    }
+}
+
+extension CameraModel: ExpressibleByArgument {}
+
+extension LandmarkFormat {
+    /// A short description of where landmarks in this file came from, for parameter-file headers.
+    static func detectedName(_ url: URL) -> String {
+        guard let f = try? LandmarkFormat.detect(url) else { return "unknown" }
+        switch f {
+        case .openFace: return "OpenFace 2.0"
+        case .mediaPipe: return "MediaPipe Face Landmarker (mapped to iBUG 68)"
+        case .pts, .ljson: return "annotated iBUG 68"
+        case .csv, .npz: return "FaceAtlas landmarks"
+        }
+    }
+}
+
+extension ParameterFile {
+    /// The parameter file of sequence `k` of a fit.
+    init(fit: FitResult, sequence k: Int, model: FaceModel, modelMeta: FaceModelFile.Meta, subject: String, stimulus: String,
+         fps: Double?, source: String, detector: String, settings: FitSettings, confidence: [Double], includeVertices: Bool) {
+        let seq = fit.sequences[k]
+        var camera = Meta.Camera(model: fit.camera.rawValue)
+        if let f = fit.focalLength { camera.focalLength = f }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let settingsJSON = (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let meta = Meta(modelID: modelMeta.id, modelSHA256: modelMeta.sha256, expressionNames: model.expressions.map(\.name),
+                        camera: camera, subject: subject, stimulus: stimulus, fps: fps, source: source, detector: detector,
+                        fitterVersion: "faceatlas-fit 1", fitterSettings: ["json": settingsJSON])
+        let pose = (0..<seq.time.count).map { t -> [Float] in
+            let r = seq.rotation[t], j = seq.jaw[t]
+            return [r.x, r.y, r.z, j.x, j.y, j.z].map(Float.init)
+        }
+        let cam = (0..<seq.time.count).map { t -> [Float] in
+            fit.camera == .scaledOrthographic ? [Float(seq.scale[t]), Float(seq.translation[t].x), Float(seq.translation[t].y)]
+                                              : [Float(seq.translation[t].x), Float(seq.translation[t].y), Float(seq.translation[t].z)]
+        }
+        var vertices: [[Float]]? = nil
+        if includeVertices {
+            vertices = (0..<seq.time.count).map { t in
+                let p = FaceParameters(identity: fit.identity.map(Float.init), expression: seq.expression[t].map(Float.init),
+                                       jaw: SIMD3<Float>(seq.jaw[t]))
+                return model.vertices(p).flatMap { [$0.x, $0.y, $0.z] }
+            }
+        }
+        self.init(meta: meta, shape: fit.identity.map(Float.init), expression: seq.expression.map { $0.map(Float.init) }, pose: pose,
+                  camera: cam, time: seq.time, confidence: confidence.map(Float.init), residual: seq.residualPixels.map(Float.init),
+                  residualNME: seq.residualNormalized.map(Float.init), vertices: vertices)
+    }
+}
