@@ -8,6 +8,12 @@ public enum CameraModel: String, Codable, Sendable, CaseIterable {
     case metric3D = "metric-3d"
 }
 
+/// How a sliding jawline landmark picks its model point.
+public enum ContourRule: String, Codable, Sendable {
+    case silhouette
+    case nearest
+}
+
 /// The robust loss applied to each landmark's residual.
 public enum RobustLoss: Codable, Sendable, Equatable {
     /// Plain least squares.
@@ -45,10 +51,10 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// Weight of the Gaussian prior ½λψ² on expression coefficients (for statistical expression models it is the only one).
     public var expressionPrior = 0.2
     /// Temporal smoothness of expression and jaw between neighbouring frames, ½μ‖ψₜ − ψₜ₋₁‖² (0 turns it off).
-    public var expressionSmoothing = 20.0
+    public var expressionSmoothing = 100.0
     /// Temporal smoothness of head pose and camera between neighbouring frames, in noise units per unit change
     /// of a point at the outer-eye-corner distance (0 turns it off).
-    public var poseSmoothing = 2.0
+    public var poseSmoothing = 5.0
     /// The robust loss on landmark residuals.
     public var robustLoss: RobustLoss = .huber(threshold: 3)
     /// One noise unit as a fraction of the outer-eye-corner distance.
@@ -65,6 +71,12 @@ public struct FitSettings: Sendable, Codable, Equatable {
     public var identityFrames = 64
     /// Slide the jawline landmarks along the model's contour bands to the silhouette.
     public var slideContour = true
+    /// How a sliding jawline landmark picks its model point: the band point nearest its observation
+    /// (the default: human annotations and trackers do not follow the geometric silhouette exactly;
+    /// with temporal smoothing on, the observation is averaged over ±2 frames for this choice, so noise
+    /// does not make the choice flicker), or the silhouette under the current pose (the outermost
+    /// projection of its band).
+    public var contourRule: ContourRule = .nearest
     /// Worker threads for per-frame work (1 for one core; nil: all cores).
     public var threads: Int? = nil
 

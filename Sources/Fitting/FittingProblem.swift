@@ -117,8 +117,9 @@ extension SequenceFitter {
             }
             let mp = settings.poseSmoothing
             if mp > 0 {
-                let w = (b.rotation * a.rotation.transposed).axisAngle
-                c += mp * kappa * kappa * (w * w).sum() / 2
+                // Chordal distance ½·μ/2·‖R_t − R_{t−1}‖²_F (≈ ½μθ² for small angles θ), exact at any speed.
+                let d0 = b.rotation.r0 - a.rotation.r0, d1 = b.rotation.r1 - a.rotation.r1, d2 = b.rotation.r2 - a.rotation.r2
+                c += mp * kappa * kappa / 2 * ((d0 * d0).sum() + (d1 * d1).sum() + (d2 * d2).sum()) / 2
                 let ts = translationScale(b, focal: focal, ctx)
                 let dt = (b.translation - a.translation) * ts
                 c += mp * (dt * dt).sum() / 2
@@ -132,7 +133,7 @@ extension SequenceFitter {
         // MARK: Contour
 
         /// Slides each jawline landmark to the candidate vertex whose projection is nearest its observation.
-        func updateContour(states: inout [[FrameState]], beta: [Double], focal: Double, window: Int? = nil) {
+        func updateContour(states: inout [[FrameState]], beta: [Double], focal: Double, window: Int? = nil, initial: Bool = false) {
             let problem = self
             let frames = allFrames
             let snapshot = states
@@ -148,13 +149,43 @@ extension SequenceFitter {
                     if let window, choice[i] >= 0 {
                         range = max(0, choice[i] - window)..<min(band.count, choice[i] + window + 1)
                     }
-                    var best = choice[i], bestD = Double.infinity
+                    if problem.settings.contourRule == .silhouette {
+                        // The outermost projected band point along the direction from the nose bridge
+                        // (landmark 29) to the band's frontal point.
+                        guard let bridge = problem.point(29, st) else { continue }
+                        let centre = problem.project(problem.rows.position(bridge, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        let frontal = problem.project(problem.rows.position(problem.rows.landmarks[i], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        var outward = problem.difference(frontal, centre)
+                        outward /= max((outward * outward).sum().squareRoot(), 1e-9)
+                        var best = 0, bestDot = -Double.infinity
+                        for k in range {
+                            let x = problem.project(problem.rows.position(band[k], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                            let dot = (problem.difference(x, centre) * outward).sum()
+                            if dot > bestDot { bestDot = dot; best = k }
+                        }
+                        choice[i] = best
+                        continue
+                    }
+                    // The observation to match: averaged over ±2 frames when the fit is temporally smoothed.
+                    var target = obs.points[t][i]
+                    if problem.settings.expressionSmoothing > 0 || problem.settings.poseSmoothing > 0 {
+                        var sum = SIMD3<Double>.zero, n = 0.0
+                        for u in max(0, t - 2)...min(obs.count - 1, t + 2) where obs.weights[u][i] > 0 {
+                            sum += obs.points[u][i]; n += 1
+                        }
+                        if n > 0 { target = sum / n }
+                    }
+                    var best = choice[i], bestD = Double.infinity, currentD = Double.infinity
                     for k in range {
                         let x = problem.project(problem.rows.position(band[k], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
-                        let d = problem.difference(x, obs.points[t][i])
-                        let dd = (d * d).sum()
+                        let d = problem.difference(x, target)
+                        let dd = (d * d).sum().squareRoot()
                         if dd < bestD { bestD = dd; best = k }
+                        if k == choice[i] { currentD = dd }
                     }
+                    // Hysteresis: keep the current candidate unless another is nearer by 0.3 noise units,
+                    // so that landmark noise does not make the jawline flicker between neighbours.
+                    if !(initial || bestD < currentD - 0.3 * ctx.sigma) { best = choice[i] }
                     choice[i] = best
                 }
                 return choice
@@ -311,7 +342,7 @@ extension SequenceFitter {
                 // Frame blocks with priors, damping and temporal coupling.
                 var F = [[Double]](repeating: [], count: T)
                 var rhs = [[Double]](repeating: [], count: T)
-                var coupling = [[Double]](repeating: [], count: T)   // diagonal of F_{t,t−1}
+                var coupling = [[Double]](repeating: [], count: T)   // F_{t,t−1}, P × P (empty: none)
                 var heldAll = [[Bool]](repeating: [], count: T)
                 for t in 0..<T {
                     let h = normals[base + t], g = gradients[base + t]
@@ -350,7 +381,6 @@ extension SequenceFitter {
                     heldAll[t] = held
                     F[t] = block
                     rhs[t] = rhsBlock
-                    coupling[t] = [Double](repeating: 0, count: P)
                 }
                 // Temporal smoothness between t − 1 and t.
                 for t in 1..<max(T, 1) {
@@ -361,8 +391,52 @@ extension SequenceFitter {
                     for j in 0..<layout.expressions { weights[j] = mu; diffs[j] = b.psi[j] - a.psi[j] }
                     if layout.hasJaw { weights[layout.jaw] = mu; diffs[layout.jaw] = b.theta - a.theta }
                     let mp = settings.poseSmoothing
-                    let w = (b.rotation * a.rotation.transposed).axisAngle
-                    for q in 0..<3 { weights[layout.rotation + q] = mp * kappa * kappa; diffs[layout.rotation + q] = w[q] }
+                    var block = [Double](repeating: 0, count: P * P)
+                    if mp > 0 && !lockPose {
+                        // ½·μr·‖R_t − R_{t−1}‖²_F with R ← exp([ω]ₓ)R: ∂R/∂ω_a = [e_a]ₓR.
+                        let mr = mp * kappa * kappa / 2
+                        func dR(_ r: Rotation3, _ axis: Int) -> [Double] {
+                            // [e_a]ₓ R, row-major 9 entries: row i of [e]ₓR = e × (column-wise) ... computed from rows.
+                            let rows = [r.r0, r.r1, r.r2]
+                            var m = [Double](repeating: 0, count: 9)
+                            for i in 0..<3 {
+                                for j in 0..<3 {
+                                    // ([e]ₓ)_{ik} R_{kj}
+                                    var v = 0.0
+                                    for k in 0..<3 {
+                                        let skew: Double
+                                        switch (axis, i, k) {
+                                        case (0, 1, 2): skew = -1
+                                        case (0, 2, 1): skew = 1
+                                        case (1, 0, 2): skew = 1
+                                        case (1, 2, 0): skew = -1
+                                        case (2, 0, 1): skew = -1
+                                        case (2, 1, 0): skew = 1
+                                        default: skew = 0
+                                        }
+                                        v += skew * rows[k][j]
+                                    }
+                                    m[i * 3 + j] = v
+                                }
+                            }
+                            return m
+                        }
+                        let ra = [a.rotation.r0, a.rotation.r1, a.rotation.r2], rb = [b.rotation.r0, b.rotation.r1, b.rotation.r2]
+                        var residual = [Double](repeating: 0, count: 9)
+                        for i in 0..<3 { for j in 0..<3 { residual[i * 3 + j] = rb[i][j] - ra[i][j] } }
+                        let jb = (0..<3).map { dR(b.rotation, $0) }, ja = (0..<3).map { q in dR(a.rotation, q).map { -$0 } }
+                        func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
+                        let r0 = layout.rotation
+                        for p in 0..<3 {
+                            for q in 0..<3 {
+                                F[t][min(r0 + p, r0 + q) + max(r0 + p, r0 + q) * P] += p <= q ? mr * dot(jb[p], jb[q]) : 0
+                                F[t - 1][min(r0 + p, r0 + q) + max(r0 + p, r0 + q) * P] += p <= q ? mr * dot(ja[p], ja[q]) : 0
+                                block[(r0 + p) + (r0 + q) * P] = mr * dot(jb[p], ja[q])     // F_{t,t−1}: row t, column t−1
+                            }
+                            rhs[t][r0 + p + Q * P] += mr * dot(jb[p], residual)
+                            rhs[t - 1][r0 + p + Q * P] += mr * dot(ja[p], residual)
+                        }
+                    }
                     let ts = translationScale(b, focal: focal, ctx)
                     for q in 0..<layout.translationCount {
                         weights[layout.translation + q] = mp * ts * ts
@@ -374,10 +448,11 @@ extension SequenceFitter {
                     for p in 0..<P where weights[p] > 0 && !heldAll[t][p] && !heldAll[t - 1][p] {
                         F[t][p + p * P] += weights[p]
                         F[t - 1][p + p * P] += weights[p]
-                        coupling[t][p] = -weights[p]
+                        block[p + p * P] = -weights[p]
                         rhs[t][p + Q * P] += weights[p] * diffs[p]
                         rhs[t - 1][p + Q * P] -= weights[p] * diffs[p]
                     }
+                    if block.contains(where: { $0 != 0 }) { coupling[t] = block }
                 }
                 // Damping (Marquardt) and pose locks.
                 for t in 0..<T {
@@ -391,9 +466,8 @@ extension SequenceFitter {
                 var U = F
                 var Kt = [[Double]](repeating: [], count: T)
                 for t in 0..<T {
-                    if t > 0, coupling[t].contains(where: { $0 != 0 }) {
-                        var k = [Double](repeating: 0, count: P * P)
-                        for p in 0..<P { k[p + p * P] = coupling[t][p] }
+                    if t > 0, !coupling[t].isEmpty {
+                        var k = coupling[t]
                         U[t - 1].withUnsafeBufferPointer { u in
                             cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(P), Int32(P), 1, u.baseAddress, Int32(P), &k, Int32(P))
                         }

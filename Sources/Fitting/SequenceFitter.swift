@@ -167,7 +167,7 @@ public struct SequenceFitter: Sendable {
         var identityFrozen = !settings.fitIdentity
         while iterations < settings.iterations {
             iterations += 1
-            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal, window: nil) }
+            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal, initial: iterations == 1) }
             cost = problem.cost(states: states, beta: beta, focal: focal)
             var accepted = false
             for _ in 0..<8 {
@@ -244,7 +244,7 @@ public struct SequenceFitter: Sendable {
             if let st = states[t] { last = st }
             out.append(last)
         }
-        for t in out.indices { out[t].contourChoice = rows.contour.map { $0.isEmpty ? -1 : 0 } }
+        for t in out.indices { out[t].contourChoice = rows.contour.map { $0.isEmpty || !settings.slideContour ? -1 : 0 } }
         return out
     }
 

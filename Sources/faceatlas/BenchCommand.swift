@@ -11,6 +11,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench", abstract: "Benchmarks (run from a release build).", subcommands: [FitBench.self])
 }
 
+extension ContourRule: ExpressibleByArgument {}
+
 extension BenchCommand {
     struct FitBench: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -34,8 +36,12 @@ extension BenchCommand {
         @Option(help: "Only these noise levels (comma-separated px).") var noise: String?
         @Flag(help: "Print per-frame errors of the first sequence (diagnostics).") var perFrame = false
 
+        @Option(help: "Jawline correspondence rule: silhouette (default here: the synthetic jawlines lie on the silhouette by construction) or nearest (the fit command's default, for real annotations).")
+        var contourRule: ContourRule = .silhouette
+
         var settings: FitSettings {
             var s = FitSettings()
+            s.contourRule = contourRule
             if let iterations { s.iterations = iterations }
             if let identityPrior { s.identityPrior = identityPrior }
             if let expressionSmoothing { s.expressionSmoothing = expressionSmoothing }
