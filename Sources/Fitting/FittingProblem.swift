@@ -10,6 +10,7 @@ extension SequenceFitter {
         let fitter: SequenceFitter
         let layout: Layout
         let contexts: [SequenceContext]
+        let table: PointTable
         var rows: LandmarkRows { fitter.rows }
         var settings: FitSettings { fitter.settings }
         /// Pose smoothness scale: noise units per radian (or per unit log-scale) at the eye distance.
@@ -20,9 +21,15 @@ extension SequenceFitter {
             contexts.indices.flatMap { s in (0..<contexts[s].observed.count).map { (s, $0) } }
         }
 
-        func point(_ i: Int, _ st: FrameState) -> LandmarkRows.Point? {
-            if i < 17, i < st.contourChoice.count, st.contourChoice[i] >= 0 { return rows.contour[i][st.contourChoice[i]] }
-            return rows.defined[i] ? rows.landmarks[i] : nil
+        /// The table index of the model point landmark `i` uses in this frame (nil when undefined).
+        func point(_ i: Int, _ st: FrameState) -> Int? {
+            if i < 17, i < st.contourChoice.count, st.contourChoice[i] >= 0 { return table.contour[i][st.contourChoice[i]] }
+            let p = table.landmark[i]
+            return p >= 0 ? p : nil
+        }
+
+        func position(_ p: Int, _ beta: [Double], _ st: FrameState) -> SIMD3<Double> {
+            table.position(p, identity: beta, expression: st.psi, jaw: st.theta)
         }
 
         /// The observation-space position of model point `x` (pixels, or mm for 3D).
@@ -83,7 +90,7 @@ extension SequenceFitter {
             var total = 0.0
             for i in 0..<68 where obs.weights[t][i] > 0 {
                 guard let p = point(i, st) else { continue }
-                let x = project(rows.position(p, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                let x = project(position(p, beta, st), st, focal: focal, ctx)
                 let d = difference(x, obs.points[t][i]) / ctx.sigma
                 total += obs.weights[t][i] * robustCost((d * d).sum().squareRoot())
             }
@@ -143,8 +150,9 @@ extension SequenceFitter {
                 let obs = ctx.observed
                 let st = snapshot[s][t]
                 var choice = st.contourChoice
+                let jc = cos(st.theta), js = sin(st.theta)
                 for i in 0..<17 where !problem.rows.contour[i].isEmpty && obs.weights[t][i] > 0 {
-                    let band = problem.rows.contour[i]
+                    let band = problem.table.contour[i]
                     var range = 0..<band.count
                     if let window, choice[i] >= 0 {
                         range = max(0, choice[i] - window)..<min(band.count, choice[i] + window + 1)
@@ -152,14 +160,14 @@ extension SequenceFitter {
                     if problem.settings.contourRule == .silhouette {
                         // The outermost projected band point along the direction from the nose bridge
                         // (landmark 29) to the band's frontal point.
-                        guard let bridge = problem.point(29, st) else { continue }
-                        let centre = problem.project(problem.rows.position(bridge, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
-                        let frontal = problem.project(problem.rows.position(problem.rows.landmarks[i], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        guard let bridge = problem.point(29, st), problem.table.landmark[i] >= 0 else { continue }
+                        let centre = problem.project(problem.position(bridge, beta, st), st, focal: focal, ctx)
+                        let frontal = problem.project(problem.position(problem.table.landmark[i], beta, st), st, focal: focal, ctx)
                         var outward = problem.difference(frontal, centre)
                         outward /= max((outward * outward).sum().squareRoot(), 1e-9)
                         var best = 0, bestDot = -Double.infinity
                         for k in range {
-                            let x = problem.project(problem.rows.position(band[k], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                            let x = problem.project(problem.table.position(band[k], identity: beta, expression: st.psi, jawCos: jc, jawSin: js), st, focal: focal, ctx)
                             let dot = (problem.difference(x, centre) * outward).sum()
                             if dot > bestDot { bestDot = dot; best = k }
                         }
@@ -177,7 +185,7 @@ extension SequenceFitter {
                     }
                     var best = choice[i], bestD = Double.infinity, currentD = Double.infinity
                     for k in range {
-                        let x = problem.project(problem.rows.position(band[k], identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        let x = problem.project(problem.table.position(band[k], identity: beta, expression: st.psi, jawCos: jc, jawSin: js), st, focal: focal, ctx)
                         let d = problem.difference(x, target)
                         let dd = (d * d).sum().squareRoot()
                         if dd < bestD { bestD = dd; best = k }
@@ -214,15 +222,18 @@ extension SequenceFitter {
             jacobian.withUnsafeMutableBufferPointer { J in
                 for (a, i) in active.enumerated() {
                     let p = point(i, st)!
-                    var xPre = p.mean
-                    for k in 0..<rows.identityCount { xPre += beta[k] * p.identity[k] }
-                    for j in 0..<E { xPre += st.psi[j] * p.expression[j] }
+                    let base = p * table.stride
+                    let idBase = base + 3, exBase = base + 3 + 3 * table.identityCount
+                    let xPre = beta.withUnsafeBufferPointer { b in st.psi.withUnsafeBufferPointer { e in
+                        table.data.withUnsafeBufferPointer { d in table.active.withUnsafeBufferPointer { act in
+                            table.preJaw(p, identity: b, expression: e, d, act) } } } }
+                    let jawWeight = table.jawWeight(p)
                     // Jaw: X = Xpre + w (Rj d − d), M = ∂X/∂Xpre = (1 − w) I + w Rj.
                     var x = xPre
                     var m0 = SIMD3<Double>(1, 0, 0), m1 = SIMD3<Double>(0, 1, 0), m2 = SIMD3<Double>(0, 0, 1)
                     var dXdTheta = SIMD3<Double>.zero
-                    if let pivot = rows.jawPivot, p.jawWeight > 0 {
-                        let w = p.jawWeight
+                    if let pivot = rows.jawPivot, jawWeight > 0 {
+                        let w = jawWeight
                         let d = xPre - pivot
                         let rd = SIMD3(d.x, c * d.y - sn * d.z, sn * d.y + c * d.z)
                         x = xPre + w * (rd - d)
@@ -261,7 +272,13 @@ extension SequenceFitter {
                         let ax = rot.applyTransposed(gr)                  // row of G·R
                         let am = SIMD3((ax * SIMD3(m0.x, m1.x, m2.x)).sum(), (ax * SIMD3(m0.y, m1.y, m2.y)).sum(), (ax * SIMD3(m0.z, m1.z, m2.z)).sum())
                         residual[row] = sw * ctx.sigma * diff[rr]
-                        for j in 0..<E { J[row + j * m] = sw * (am * p.expression[j]).sum() }
+                        table.data.withUnsafeBufferPointer { d in
+                            for a in Int(table.activeStart[p])..<Int(table.activeStart[p + 1]) {
+                                let j = Int(table.active[a])
+                                let q = exBase + 3 * j
+                                J[row + j * m] = sw * (am.x * d[q] + am.y * d[q + 1] + am.z * d[q + 2])
+                            }
+                        }
                         if layout.hasJaw { J[row + layout.jaw * m] = sw * (ax * dXdTheta).sum() }
                         // ∂/∂ω_a = G (e_a × Y)
                         J[row + (layout.rotation) * m] = sw * (gr * SIMD3(0, -y.z, y.y)).sum()
@@ -274,7 +291,14 @@ extension SequenceFitter {
                         case .pinhole, .metric3D:
                             for q in 0..<3 { J[row + (layout.translation + q) * m] = sw * gr[q] }
                         }
-                        for k in 0..<K { J[row + (P + k) * m] = sw * (am * p.identity[k]).sum() }
+                        if K > 0 {
+                            table.data.withUnsafeBufferPointer { d in
+                                for k in 0..<K {
+                                    let q = idBase + 3 * k
+                                    J[row + (P + k) * m] = sw * (am.x * d[q] + am.y * d[q + 1] + am.z * d[q + 2])
+                                }
+                            }
+                        }
                         if layout.camera == .pinhole {
                             let pp = rr == 0 ? ctx.principalPoint.x : ctx.principalPoint.y
                             J[row + (P + layout.focal) * m] = sw * (projected[rr] - pp)
@@ -566,7 +590,7 @@ extension SequenceFitter {
                     var err = 0.0, count = 0.0
                     for i in 0..<68 {
                         guard let p = point(i, st) else { lm.append(SIMD3(repeating: .nan)); continue }
-                        let x = project(rows.position(p, identity: beta, expression: st.psi, jaw: st.theta), st, focal: focal, ctx)
+                        let x = project(position(p, beta, st), st, focal: focal, ctx)
                         lm.append(x)
                         if obs.weights[t][i] > 0 {
                             let d = difference(x, obs.points[t][i])

@@ -2,6 +2,7 @@ import CLAPACKE
 import CBLAS
 import FaceModel
 import Foundation
+import Numerics
 
 /// Fits a 3D morphable model to all the landmark sequences of one participant at once.
 ///
@@ -89,6 +90,7 @@ public struct SequenceFitter: Sendable {
     /// and frames-only steps are four times cheaper.
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
+        BLASThreads.useSingleThread()
         let total = sequences.reduce(0) { $0 + $1.count }
         let budget = settings.identityFrames
         guard settings.fitIdentity, budget > 0, total > budget else {
@@ -154,7 +156,7 @@ public struct SequenceFitter: Sendable {
                 }
             }
         }
-        var problem = Problem(fitter: self, layout: layout, contexts: contexts)
+        var problem = Problem(fitter: self, layout: layout, contexts: contexts, table: PointTable(rows))
         // Closed-form refinement: identity and expression with the cameras held (a linear solve).
         if settings.fitIdentity || layout.expressions > 0 {
             _ = try problem.step(states: &states, beta: &beta, focal: &focal, lambda: 1e-6, lockPose: true, updateIdentity: settings.fitIdentity)
@@ -167,7 +169,8 @@ public struct SequenceFitter: Sendable {
         var identityFrozen = !settings.fitIdentity
         while iterations < settings.iterations {
             iterations += 1
-            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal, initial: iterations == 1) }
+            if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal,
+                                                                   window: iterations <= 2 || iterations % 5 == 0 ? nil : 10, initial: iterations == 1) }
             cost = problem.cost(states: states, beta: beta, focal: focal)
             var accepted = false
             for _ in 0..<8 {

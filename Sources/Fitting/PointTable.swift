@@ -1,0 +1,109 @@
+/// The landmark rows in one flat buffer, for the fitter's hot loops.
+///
+/// Every model point the fitter may use (the 68 landmarks, then every contour candidate) is a
+/// record of `stride` doubles: mean (3), identity rows (3 per component), expression rows (3 per
+/// component), jaw weight (1). Each point also lists the expression components that move it at
+/// all, so positions skip the rest (a jawline candidate moves with a handful of action units,
+/// not all of them). No Swift arrays are copied or retained per point.
+struct PointTable: Sendable {
+    let identityCount: Int
+    let expressionCount: Int
+    let stride: Int
+    let data: [Double]
+    /// For point p, its moving expression components are `active[activeStart[p]..<activeStart[p + 1]]`.
+    let active: [Int32]
+    let activeStart: [Int32]
+    /// Point index of each landmark (−1 where undefined).
+    let landmark: [Int]
+    /// Point indices of each contour band's candidates.
+    let contour: [[Int]]
+    let jawPivot: SIMD3<Double>?
+
+    init(_ rows: LandmarkRows) {
+        let k = rows.identityCount, e = rows.expressionCount
+        let recordStride = 3 + 3 * k + 3 * e + 1
+        var buffer: [Double] = []
+        var moving: [Int32] = []
+        var starts: [Int32] = [0]
+        func add(_ p: LandmarkRows.Point) -> Int {
+            let index = buffer.count / recordStride
+            buffer += [p.mean.x, p.mean.y, p.mean.z]
+            for c in 0..<k { let v = c < p.identity.count ? p.identity[c] : .zero; buffer += [v.x, v.y, v.z] }
+            for c in 0..<e {
+                let v = c < p.expression.count ? p.expression[c] : .zero
+                buffer += [v.x, v.y, v.z]
+                if abs(v.x) + abs(v.y) + abs(v.z) > 1e-6 { moving.append(Int32(c)) }
+            }
+            buffer.append(p.jawWeight)
+            starts.append(Int32(moving.count))
+            return index
+        }
+        var landmarkIndex: [Int] = []
+        for i in 0..<rows.landmarks.count { landmarkIndex.append(rows.defined[i] ? add(rows.landmarks[i]) : -1) }
+        var bands: [[Int]] = []
+        for band in rows.contour { var list: [Int] = []; for p in band { list.append(add(p)) }; bands.append(list) }
+        identityCount = k
+        expressionCount = e
+        stride = recordStride
+        data = buffer
+        active = moving
+        activeStart = starts
+        landmark = landmarkIndex
+        contour = bands
+        jawPivot = rows.jawPivot
+    }
+
+    /// The position of point `p` before the jaw rotation (mean + identity + expression).
+    @inline(__always)
+    func preJaw(_ p: Int, identity beta: UnsafeBufferPointer<Double>, expression psi: UnsafeBufferPointer<Double>,
+                _ d: UnsafeBufferPointer<Double>, _ act: UnsafeBufferPointer<Int32>) -> SIMD3<Double> {
+        let base = p * stride
+        var x = SIMD3(d[base], d[base + 1], d[base + 2])
+        let kk = min(beta.count, identityCount)
+        var o = base + 3
+        for c in 0..<kk {
+            let b = beta[c]
+            if b != 0 { x += b * SIMD3(d[o], d[o + 1], d[o + 2]) }
+            o += 3
+        }
+        let e0 = base + 3 + 3 * identityCount
+        for a in Int(activeStart[p])..<Int(activeStart[p + 1]) {
+            let c = Int(act[a])
+            let v = psi[c]
+            if v != 0 { let q = e0 + 3 * c; x += v * SIMD3(d[q], d[q + 1], d[q + 2]) }
+        }
+        return x
+    }
+
+    /// Jaw weight of point `p`.
+    @inline(__always)
+    func jawWeight(_ p: Int) -> Double { data[p * stride + stride - 1] }
+
+    /// The model-frame position of point `p` (with the jaw opened by `theta`).
+    func position(_ p: Int, identity beta: [Double], expression psi: [Double], jaw theta: Double) -> SIMD3<Double> {
+        position(p, identity: beta, expression: psi, jawCos: cos(theta), jawSin: sin(theta))
+    }
+
+    /// The model-frame position of point `p`, with the jaw rotation's cosine and sine given (hoisted out of loops).
+    func position(_ p: Int, identity beta: [Double], expression psi: [Double], jawCos c: Double, jawSin s: Double) -> SIMD3<Double> {
+        data.withUnsafeBufferPointer { d in
+            active.withUnsafeBufferPointer { act in
+                beta.withUnsafeBufferPointer { b in
+                    psi.withUnsafeBufferPointer { e in
+                        var x = preJaw(p, identity: b, expression: e, d, act)
+                        let w = d[p * stride + stride - 1]
+                        if let pivot = jawPivot, w > 0, s != 0 {
+                            let v = x - pivot
+                            x += w * (SIMD3(v.x, c * v.y - s * v.z, s * v.y + c * v.z) - v)
+                        }
+                        return x
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
