@@ -43,7 +43,7 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// Levenberg–Marquardt iterations at most.
     public var iterations = 12
     /// Stop when the relative decrease of the cost falls below this.
-    public var tolerance = 1e-4
+    public var tolerance = 3e-3
     /// Weight of the Gaussian identity prior ½λ‖β‖² (β in SD units).
     public var identityPrior = 1.0
     /// Weight of the L1 sparsity prior λ Σ|ψ| on action-unit intensities.
@@ -68,7 +68,7 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// Identity frames: the identity is fitted jointly (Schur complement) on at most this many frames,
     /// spread evenly over all sequences; the frames are then refined with the identity held.
     /// 0 fits the identity on every frame.
-    public var identityFrames = 64
+    public var identityFrames = 40
     /// Slide the jawline landmarks along the model's contour bands to the silhouette.
     public var slideContour = true
     /// How a sliding jawline landmark picks its model point: the band point nearest its observation

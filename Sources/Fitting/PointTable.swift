@@ -13,6 +13,28 @@ struct PointTable: Sendable {
     /// For point p, its moving expression components are `active[activeStart[p]..<activeStart[p + 1]]`.
     let active: [Int32]
     let activeStart: [Int32]
+    /// The same three arrays in memory that lives as long as the table, read through raw pointers in hot loops.
+    let raw: RawStorage
+
+    /// Immutable copies of the table's arrays with stable addresses.
+    final class RawStorage: @unchecked Sendable {
+        let data: UnsafeMutablePointer<Double>
+        let active: UnsafeMutablePointer<Int32>
+        let activeStart: UnsafeMutablePointer<Int32>
+        let counts: (Int, Int, Int)
+        init(data: [Double], active: [Int32], activeStart: [Int32]) {
+            self.data = .allocate(capacity: max(data.count, 1))
+            self.active = .allocate(capacity: max(active.count, 1))
+            self.activeStart = .allocate(capacity: max(activeStart.count, 1))
+            self.data.initialize(from: data, count: data.count)
+            self.active.initialize(from: active, count: active.count)
+            self.activeStart.initialize(from: activeStart, count: activeStart.count)
+            counts = (data.count, active.count, activeStart.count)
+        }
+        deinit {
+            data.deallocate(); active.deallocate(); activeStart.deallocate()
+        }
+    }
     /// Point index of each landmark (−1 where undefined).
     let landmark: [Int]
     /// Point indices of each contour band's candidates.
@@ -48,6 +70,7 @@ struct PointTable: Sendable {
         data = buffer
         active = moving
         activeStart = starts
+        raw = RawStorage(data: buffer, active: moving, activeStart: starts)
         landmark = landmarkIndex
         contour = bands
         jawPivot = rows.jawPivot
@@ -86,21 +109,27 @@ struct PointTable: Sendable {
 
     /// The model-frame position of point `p`, with the jaw rotation's cosine and sine given (hoisted out of loops).
     func position(_ p: Int, identity beta: [Double], expression psi: [Double], jawCos c: Double, jawSin s: Double) -> SIMD3<Double> {
-        data.withUnsafeBufferPointer { d in
-            active.withUnsafeBufferPointer { act in
-                beta.withUnsafeBufferPointer { b in
-                    psi.withUnsafeBufferPointer { e in
-                        var x = preJaw(p, identity: b, expression: e, d, act)
-                        let w = d[p * stride + stride - 1]
-                        if let pivot = jawPivot, w > 0, s != 0 {
-                            let v = x - pivot
-                            x += w * (SIMD3(v.x, c * v.y - s * v.z, s * v.y + c * v.z) - v)
-                        }
-                        return x
-                    }
-                }
-            }
+        let d = raw.data, act = raw.active
+        let base = p * stride
+        var x = SIMD3(d[base], d[base + 1], d[base + 2])
+        var o = base + 3
+        for k in 0..<min(beta.count, identityCount) {
+            let b = beta[k]
+            if b != 0 { x += b * SIMD3(d[o], d[o + 1], d[o + 2]) }
+            o += 3
         }
+        let e0 = base + 3 + 3 * identityCount
+        for a in Int(raw.activeStart[p])..<Int(raw.activeStart[p + 1]) {
+            let j = Int(act[a])
+            let v = psi[j]
+            if v != 0 { let q = e0 + 3 * j; x += v * SIMD3(d[q], d[q + 1], d[q + 2]) }
+        }
+        let w = d[base + stride - 1]
+        if let pivot = jawPivot, w > 0, s != 0 {
+            let v = x - pivot
+            x += w * (SIMD3(v.x, c * v.y - s * v.z, s * v.y + c * v.z) - v)
+        }
+        return x
     }
 }
 

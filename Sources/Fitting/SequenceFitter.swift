@@ -111,6 +111,7 @@ public struct SequenceFitter: Sendable {
         identityStage.settings.expressionSmoothing = 0
         identityStage.settings.poseSmoothing = 0
         let first = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
+        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: stage 1 \(first.iterations) iterations, \(Date().timeIntervalSince(start)) s") }
         // Stage 2: every frame, identity held (folded into the rows).
         var frameStage = SequenceFitter(rows: rows.withIdentity(first.identity), settings: settings)
         frameStage.settings.fitIdentity = false

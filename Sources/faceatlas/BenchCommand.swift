@@ -36,12 +36,16 @@ extension BenchCommand {
         @Option(help: "Only these noise levels (comma-separated px).") var noise: String?
         @Flag(help: "Print per-frame errors of the first sequence (diagnostics).") var perFrame = false
 
+        @Option(help: "Relative cost decrease below which a fit stops.") var tolerance: Double?
+        @Option(help: "Frames the identity is fitted on (0: all).") var identityFrames: Int?
         @Option(help: "Jawline correspondence rule: silhouette (default here: the synthetic jawlines lie on the silhouette by construction) or nearest (the fit command's default, for real annotations).")
         var contourRule: ContourRule = .silhouette
 
         var settings: FitSettings {
             var s = FitSettings()
             s.contourRule = contourRule
+            if let tolerance { s.tolerance = tolerance }
+            if let identityFrames { s.identityFrames = identityFrames }
             if let iterations { s.iterations = iterations }
             if let identityPrior { s.identityPrior = identityPrior }
             if let expressionSmoothing { s.expressionSmoothing = expressionSmoothing }
