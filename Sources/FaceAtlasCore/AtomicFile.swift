@@ -15,11 +15,7 @@ public enum AtomicFile {
     public static func write(to url: URL, _ body: (URL) throws -> Void) throws {
         let fm = FileManager.default
         let folder = url.deletingLastPathComponent()
-        do {
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(folder, "cannot create the folder: \(error.localizedDescription)")
-        }
+        try createFolder(folder)
         let temporary = folder.appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         )
@@ -34,6 +30,15 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             try? fm.removeItem(at: temporary)
             throw FileError(url, "cannot move the finished file into place: \(reason)")
+        }
+    }
+
+    /// Creates `folder` (and its parents) if needed, failing with a `FileError` that names it.
+    public static func createFolder(_ folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileError(folder, "cannot create the folder: \(error.localizedDescription)")
         }
     }
 

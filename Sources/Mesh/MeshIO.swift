@@ -39,11 +39,7 @@ public enum MeshIO {
 
         let fm = FileManager.default
         let folder = url.deletingLastPathComponent()
-        do {
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(folder, "cannot create the folder: \(error.localizedDescription)")
-        }
+        try AtomicFile.createFolder(folder)
         let staging = folder.appendingPathComponent(
             ".\(url.lastPathComponent).export-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))",
             isDirectory: true)
