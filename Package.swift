@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
         .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore", "Mesh", "Render"]),
-        .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "ModelAuthoring", "Landmarks", "Numerics"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "ModelAuthoring", "Landmarks", "Numerics", "NumPyFormat"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]

@@ -217,7 +217,6 @@ extension SequenceFitter {
             let s = exp(st.logScale)
             let rot = st.rotation
             let K = layout.fitIdentity ? rows.identityCount : 0
-            let E = layout.expressions
             let c = cos(st.theta), sn = sin(st.theta)
             jacobian.withUnsafeMutableBufferPointer { J in
                 for (a, i) in active.enumerated() {

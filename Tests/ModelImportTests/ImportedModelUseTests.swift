@@ -47,3 +47,4 @@ struct ImportedModelUseTests {
         try check(model, name: "flame")
     }
 }
+
