@@ -47,7 +47,7 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// Weight of the Gaussian identity prior ½λ‖β‖² (β in SD units).
     public var identityPrior = 1.0
     /// Weight of the L1 sparsity prior λ Σ|ψ| on action-unit intensities.
-    public var expressionSparsity = 0.5
+    public var expressionSparsity = 0.25
     /// Weight of the Gaussian prior ½λψ² on expression coefficients (for statistical expression models it is the only one).
     public var expressionPrior = 0.2
     /// Temporal smoothness of expression and jaw between neighbouring frames, ½μ‖ψₜ − ψₜ₋₁‖² (0 turns it off).
