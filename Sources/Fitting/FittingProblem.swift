@@ -184,13 +184,25 @@ extension SequenceFitter {
                         if n > 0 { target = sum / n }
                     }
                     var best = choice[i], bestD = Double.infinity, currentD = Double.infinity
-                    for k in range {
+                    func distance(_ k: Int) -> Double {
                         let x = problem.project(problem.table.position(band[k], identity: beta, expression: st.psi, jawCos: jc, jawSin: js), st, focal: focal, ctx)
                         let d = problem.difference(x, target)
-                        let dd = (d * d).sum().squareRoot()
-                        if dd < bestD { bestD = dd; best = k }
-                        if k == choice[i] { currentD = dd }
+                        return (d * d).sum().squareRoot()
                     }
+                    // Coarse to fine: every third candidate of the range (the band runs from the front of the
+                    // face round to the side), then every candidate within three of the best.
+                    let coarse = range.count > 12 ? 3 : 1
+                    for k in Swift.stride(from: range.lowerBound, to: range.upperBound, by: coarse) {
+                        let dd = distance(k)
+                        if dd < bestD { bestD = dd; best = k }
+                    }
+                    if coarse > 1 {
+                        for k in max(range.lowerBound, best - coarse)..<min(range.upperBound, best + coarse + 1) where (k - range.lowerBound) % coarse != 0 {
+                            let dd = distance(k)
+                            if dd < bestD { bestD = dd; best = k }
+                        }
+                    }
+                    if range.contains(choice[i]) { currentD = choice[i] == best ? bestD : distance(choice[i]) }
                     // Hysteresis: keep the current candidate unless another is nearer by 0.3 noise units,
                     // so that landmark noise does not make the jawline flicker between neighbours.
                     if !(initial || bestD < currentD - 0.3 * ctx.sigma) { best = choice[i] }
