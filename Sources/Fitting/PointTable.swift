@@ -6,6 +6,11 @@
 /// all, so positions skip the rest (a jawline candidate moves with a handful of action units,
 /// not all of them). No Swift arrays are copied or retained per point.
 struct PointTable: Sendable {
+    /// An expression component whose displacement of a point is below this (mm at coefficient 1,
+    /// summed over the axes) is treated as not moving it: blendshapes leave tiny tails everywhere,
+    /// and 0.01 mm is far below landmark noise.
+    static let negligibleMotion = 0.01
+
     let identityCount: Int
     let expressionCount: Int
     let stride: Int
@@ -54,7 +59,7 @@ struct PointTable: Sendable {
             for c in 0..<e {
                 let v = c < p.expression.count ? p.expression[c] : .zero
                 buffer += [v.x, v.y, v.z]
-                if abs(v.x) + abs(v.y) + abs(v.z) > 1e-6 { moving.append(Int32(c)) }
+                if abs(v.x) + abs(v.y) + abs(v.z) > PointTable.negligibleMotion { moving.append(Int32(c)) }
             }
             buffer.append(p.jawWeight)
             starts.append(Int32(moving.count))

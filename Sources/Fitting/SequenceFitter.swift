@@ -91,6 +91,7 @@ public struct SequenceFitter: Sendable {
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
         BLASThreads.useSingleThread()
+        BLASThreads.keepFreedMemory()
         let total = sequences.reduce(0) { $0 + $1.count }
         let budget = settings.identityFrames
         guard settings.fitIdentity, budget > 0, total > budget else {

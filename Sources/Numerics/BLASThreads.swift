@@ -11,6 +11,22 @@ public enum BLASThreads {
         openblas_set_num_threads(1)
     }
 
+    /// Keeps freed heap memory in the process (glibc's trim threshold and top pad raised), so that
+    /// loops that allocate and free many mid-sized buffers per iteration do not fault fresh pages in
+    /// each time (seen as a tenth of a fit's time).
+    public static func keepFreedMemory() {
+        #if os(Linux)
+        _ = glibcMallopt(-1, 256 << 20)    // M_TRIM_THRESHOLD
+        _ = glibcMallopt(-2, 64 << 20)     // M_TOP_PAD
+        #endif
+    }
+
     /// The number of threads OpenBLAS uses.
     public static var count: Int { Int(openblas_get_num_threads()) }
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which Swift's Glibc module does not export).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
