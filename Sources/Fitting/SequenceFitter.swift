@@ -111,8 +111,10 @@ public struct SequenceFitter: Sendable {
         var identityStage = self
         identityStage.settings.expressionSmoothing = 0
         identityStage.settings.poseSmoothing = 0
+        // The identity settles within a few iterations; later ones only reshuffle jawline correspondences.
+        identityStage.settings.iterations = min(settings.iterations, 8)
         let first = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
-        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: stage 1 \(first.iterations) iterations, \(Date().timeIntervalSince(start)) s") }
+        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: stage 1 \(first.iterations) iterations, \(Date().timeIntervalSince(start)) s, costs \(first.costHistory.map { Int($0) })") }
         // Stage 2: every frame, identity held (folded into the rows).
         var frameStage = SequenceFitter(rows: rows.withIdentity(first.identity), settings: settings)
         frameStage.settings.fitIdentity = false
