@@ -174,7 +174,7 @@ public struct SequenceFitter: Sendable {
         while iterations < settings.iterations {
             iterations += 1
             if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal,
-                                                                   window: iterations <= 2 || iterations % 5 == 0 ? nil : 10, initial: iterations == 1) }
+                                                                   window: iterations == 1 || iterations % 5 == 0 ? nil : 10, initial: iterations == 1) }
             cost = problem.cost(states: states, beta: beta, focal: focal)
             var accepted = false
             for _ in 0..<8 {
