@@ -184,8 +184,13 @@ extension SequenceFitter {
                         if n > 0 { target = sum / n }
                     }
                     var best = choice[i], bestD = Double.infinity, currentD = Double.infinity
+                    // The first sweep of a fit picks correspondences on the neutral band (cheap; jawlines
+                    // hardly move with action units); later sweeps use the exact positions.
+                    let neutral = initial && problem.table.identityCount == 0
                     func distance(_ k: Int) -> Double {
-                        let x = problem.project(problem.table.position(band[k], identity: beta, expression: st.psi, jawCos: jc, jawSin: js), st, focal: focal, ctx)
+                        let model = neutral ? problem.table.neutralPosition(band[k])
+                                            : problem.table.position(band[k], identity: beta, expression: st.psi, jawCos: jc, jawSin: js)
+                        let x = problem.project(model, st, focal: focal, ctx)
                         let d = problem.difference(x, target)
                         return (d * d).sum().squareRoot()
                     }

@@ -107,6 +107,14 @@ struct PointTable: Sendable {
     @inline(__always)
     func jawWeight(_ p: Int) -> Double { data[p * stride + stride - 1] }
 
+    /// The mean position of point `p` (identity folded in where the rows carry it; no expression, jaw closed):
+    /// good enough to pick a first jawline correspondence, at three loads per point.
+    @inline(__always)
+    func neutralPosition(_ p: Int) -> SIMD3<Double> {
+        let base = p * stride
+        return SIMD3(raw.data[base], raw.data[base + 1], raw.data[base + 2])
+    }
+
     /// The model-frame position of point `p` (with the jaw opened by `theta`).
     func position(_ p: Int, identity beta: [Double], expression psi: [Double], jaw theta: Double) -> SIMD3<Double> {
         position(p, identity: beta, expression: psi, jawCos: cos(theta), jawSin: sin(theta))
