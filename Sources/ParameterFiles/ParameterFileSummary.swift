@@ -93,7 +93,7 @@ public struct ParameterFileSummary: Sendable {
         lines.append("  fps:           \(fps.map { number($0, 2) } ?? "not recorded")")
         lines.append("  duration:      \(number(duration, 2)) s")
         lines.append("  valid frames:  \(validFrames) of \(frames)")
-        lines.append("  mean residual: \(number(meanResidual)) \(meanResidual.isFinite ? residualUnit : "")".trimmingCharacters(in: .whitespaces))
+        lines.append("  mean residual: " + (meanResidual.isFinite ? "\(number(meanResidual)) \(residualUnit)" : "n/a"))
         lines.append("  anonymized:    \(anonymized ? "yes" : "no")" + (removed.isEmpty ? "" : " (removed: \(removed.joined(separator: "; ")))"))
         lines.append("  most active \(actionUnits ? "action units" : "expression components") (mean / peak over valid frames):")
         if mostActive.isEmpty { lines.append("    none") }
