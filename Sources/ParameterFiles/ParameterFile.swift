@@ -180,4 +180,11 @@ public struct ParameterFile: Sendable {
     public static func read(data: Data, source: String, limits: NPZLimits = .default) throws -> ParameterFile {
         try decode(try NPZArchive.read(data: data, source: source, limits: limits), path: source)
     }
+
+    /// Verifies and decodes arrays already read from an archive (`NPZArchive.read`), with the same checks as `read`.
+    /// - Parameter source: the file the arrays came from, named in errors.
+    /// - Throws: `FileError` naming `source`, and the array at fault where there is one.
+    public static func read(arrays: [(name: String, array: NumPyArray)], source: String) throws -> ParameterFile {
+        try decode(arrays, path: source)
+    }
 }
