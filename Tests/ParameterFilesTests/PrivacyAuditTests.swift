@@ -9,12 +9,14 @@ import Testing
 ///
 /// Two cohorts:
 /// - `knownParameterCohort` (always runs) writes parameter files made from the known parameters plus the
-///   scatter a fit adds (identity ±0.5 SD per coefficient, AU intensities ±0.03). Fitting 24 recordings with
+///   scatter a fit adds (identity ±0.5 SD per coefficient, AU intensities ±0.03). Fitting the 24 recordings with
 ///   the real model takes about 10 s each in a debug build on one core (measured: 4 fits of 30 frames in 20 s
 ///   on 2 cores), about 2 minutes in all, too slow for the debug suite.
 /// - `fittedCohort` fits the landmark sequences of the same cohort with the real default model, one recording
-///   at a time. It runs in release builds (`swift test -c release --filter fittedCohort`) or when
-///   FACEATLAS_SLOW_TESTS=1.
+///   at a time (24 fits in 4.3 s in a release build). It runs in release builds
+///   (`swift test -c release -Xswiftc -enable-testing --filter fittedCohort`) or when FACEATLAS_SLOW_TESTS=1.
+///   Measured: raw probes link by cosine geometry at rank 1 in 10 of 12 (83%, 95% CI 55–95%); anonymized probes
+///   exactly at chance; dynamics link 8 of 12 at rank 1 (67%, CI 39–86%) and 12 of 12 at rank 5.
 @Suite("Re-identification audit")
 struct PrivacyAuditTests {
     static let participants = 12

@@ -6,9 +6,9 @@ import ParameterFiles
 
 /// A synthetic cohort for the re-identification audit: participants with a fixed identity and
 /// person-specific action-unit gains (how strongly each of a shared set of AUs is expressed), each recorded
-/// several times with different expression timing, head motion and landmark noise. The landmark sequences
-/// are fitted with the real default model, one recording at a time (so two recordings of a person share
-/// no fitted values), and written as parameter files.
+/// several times with different expression timing, head motion and landmark noise. A recording becomes a
+/// parameter file either by fitting its landmark sequence with the real default model, one recording at a time
+/// (so two recordings of a person share no fitted values), or directly from its known parameters plus noise.
 ///
 /// `SyntheticSequenceGenerator` draws its action units at random per sequence, so it cannot give a
 /// person a behavioural signature; this builder projects the model's landmark rows itself, with the same

@@ -42,8 +42,8 @@ extension Process {
     static func output(_ arguments: [String], check: Bool = true) throws -> (output: String, error: String, status: Int32) {
         let folder = try TemporaryFolder()
         let outURL = folder.file("stdout"), errURL = folder.file("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
