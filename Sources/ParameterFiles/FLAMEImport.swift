@@ -288,7 +288,7 @@ public enum FLAMEImport {
         let c = try codes(arrays, path: path)
         var sequence = CodeSequence()
         // A single frame: pose (6) or (1, 6).
-        if c.pose.rank == 1 || (c.pose.rank == 2 && c.pose.shape[0] == 1 && c.exp.rank <= 2 && c.exp.shape.first == 1) {
+        if c.pose.rank == 1 || (c.pose.rank == 2 && c.pose.shape[0] == 1) {
             try sequence.append(c, path: path)
         } else {
             try sequence.appendStack(c, path: path)

@@ -19,6 +19,14 @@ import NumPyFormat
 /// | `residual_nme` | T f4 | the same over the outer-eye-corner distance |
 /// | `vertices` | T×N×3 f4 | optional: the fitted mesh per frame, mm |
 /// | `meta` | 0-d unicode | JSON: `ParameterFile.Meta`, with the SHA-256 of every other array |
+///
+/// An array's SHA-256 is that of its canonical `.npy` encoding (C order, little-endian, version 1.0 header
+/// padded to 64 bytes), which is exactly what `numpy.save` writes: NumPy alone can verify a file with
+/// `hashlib.sha256(buffer_of(np.save(array))).hexdigest() == meta["arrays"][name]`.
+///
+/// Reading verifies the header, every hash and the shapes; `ParameterFileCheck` reports every fault of a file
+/// without stopping at the first, `ParameterFileSummary` describes one, `FLAMEImport` brings in FLAME codes of
+/// other tools, `Anonymizer` makes files shareable, and `ReidentificationAudit` measures what they still reveal.
 public struct ParameterFile: Sendable {
     /// The JSON header.
     public struct Meta: Codable, Sendable, Equatable {
