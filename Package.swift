@@ -62,7 +62,7 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
-        .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat"]),
+        .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Command line
         .executableTarget(
@@ -82,6 +82,11 @@ let package = Package(
         .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore", "Mesh", "Render"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "ModelAuthoring", "Landmarks", "Numerics", "NumPyFormat"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat"]),
+        .testTarget(
+            name: "ParameterFilesTests",
+            dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics"],
+            resources: [.copy("Corpus")]
+        ),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )

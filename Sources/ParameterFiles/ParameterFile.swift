@@ -19,6 +19,14 @@ import NumPyFormat
 /// | `residual_nme` | T f4 | the same over the outer-eye-corner distance |
 /// | `vertices` | T×N×3 f4 | optional: the fitted mesh per frame, mm |
 /// | `meta` | 0-d unicode | JSON: `ParameterFile.Meta`, with the SHA-256 of every other array |
+///
+/// An array's SHA-256 is that of its canonical `.npy` encoding (C order, little-endian, version 1.0 header
+/// padded to 64 bytes), which is exactly what `numpy.save` writes: NumPy alone can verify a file with
+/// `hashlib.sha256(buffer_of(np.save(array))).hexdigest() == meta["arrays"][name]`.
+///
+/// Reading verifies the header, every hash and the shapes; `ParameterFileCheck` reports every fault of a file
+/// without stopping at the first, `ParameterFileSummary` describes one, `FLAMEImport` brings in FLAME codes of
+/// other tools, `Anonymizer` makes files shareable, and `ReidentificationAudit` measures what they still reveal.
 public struct ParameterFile: Sendable {
     /// The JSON header.
     public struct Meta: Codable, Sendable, Equatable {
@@ -123,7 +131,19 @@ public struct ParameterFile: Sendable {
         guard expression.count == t, pose.count == t, camera.count == t, confidence.count == t, residual.count == t, residualNME.count == t else {
             throw UsageError("parameter file: per-frame arrays disagree in length (\(t) frames)")
         }
-        let e = expression.first?.count ?? meta.expressionNames.count
+        let e = meta.expressionNames.count
+        guard expression.allSatisfy({ $0.count == e }) else {
+            throw UsageError("parameter file: every row of 'exp' must have \(e) values, one per expression name")
+        }
+        guard pose.allSatisfy({ $0.count == 6 }), camera.allSatisfy({ $0.count == 3 }) else {
+            throw UsageError("parameter file: every row of 'pose' must have 6 values and every row of 'cam' 3")
+        }
+        if let vertices {
+            let width = vertices.first?.count ?? 0
+            guard vertices.count == t, width % 3 == 0, vertices.allSatisfy({ $0.count == width }) else {
+                throw UsageError("parameter file: 'vertices' must have one row of N×3 values per frame")
+            }
+        }
         var list: [(name: String, array: NumPyArray)] = [
             ("shape", NumPyArray(float32: shape, shape: [shape.count])),
             ("exp", NumPyArray(float32: expression.flatMap { $0 }, shape: [t, e])),
@@ -157,55 +177,22 @@ public struct ParameterFile: Sendable {
     // MARK: Reading
 
     /// Reads and verifies a parameter file: schema, shapes, and every array against its SHA-256.
-    public static func read(_ url: URL) throws -> ParameterFile {
-        let entries = try NPZArchive.read(url)
-        var arrays: [String: NumPyArray] = [:]
-        for e in entries { arrays[e.name] = e.array }
-        guard let metaArray = arrays["meta"] else { throw FileError(url, "not a FaceAtlas parameter file: no 'meta' array") }
-        let meta: Meta
-        do {
-            meta = try JSONDecoder().decode(Meta.self, from: Data(try metaArray.scalarString().utf8))
-        } catch {
-            throw FileError(url, "the header is not valid JSON of this schema: \(error)", at: "meta")
-        }
-        guard meta.schema == schemaName else { throw FileError(url, "schema is '\(meta.schema)', not '\(schemaName)'", at: "meta") }
-        guard meta.version <= schemaVersion else { throw FileError(url, "schema version \(meta.version) is newer than this FaceAtlas reads (\(schemaVersion))", at: "meta") }
-        for (name, array) in arrays where name != "meta" {
-            guard let expected = meta.arrays[name] else { throw FileError(url, "array '\(name)' is not listed in the header", at: name) }
-            guard Digest.sha256(NPYFormat.encode(array)) == expected else {
-                throw FileError(url, "array '\(name)' does not match its SHA-256 in the header: the file was changed or damaged", at: name)
-            }
-        }
-        for name in meta.arrays.keys where arrays[name] == nil { throw FileError(url, "array '\(name)' listed in the header is missing", at: name) }
-        func need(_ name: String) throws -> NumPyArray {
-            guard let a = arrays[name] else { throw FileError(url, "missing array '\(name)'", at: name) }
-            return a
-        }
-        func rows(_ name: String, width: Int?) throws -> [[Float]] {
-            let a = try need(name)
-            guard a.shape.count == 2, width == nil || a.shape[1] == width! else {
-                throw FileError(url, "array '\(name)' has shape \(a.shape), expected T×\(width.map(String.init) ?? "E")", at: name)
-            }
-            let v = try a.floats()
-            let w = a.shape[1]
-            return (0..<a.shape[0]).map { Array(v[($0 * w)..<(($0 + 1) * w)]) }
-        }
-        let time = try need("time").doubles()
-        let t = time.count
-        let exp = try rows("exp", width: meta.expressionNames.count)
-        let pose = try rows("pose", width: 6), cam = try rows("cam", width: 3)
-        let conf = try need("confidence").floats(), res = try need("residual").floats(), nme = try need("residual_nme").floats()
-        for (name, count) in [("exp", exp.count), ("pose", pose.count), ("cam", cam.count), ("confidence", conf.count), ("residual", res.count), ("residual_nme", nme.count)] where count != t {
-            throw FileError(url, "array '\(name)' has \(count) frames, 'time' has \(t)", at: name)
-        }
-        var vertices: [[Float]]? = nil
-        if let v = arrays["vertices"] {
-            guard v.shape.count == 3, v.shape[0] == t, v.shape[2] == 3 else { throw FileError(url, "array 'vertices' has shape \(v.shape), expected T×N×3", at: "vertices") }
-            let flat = try v.floats()
-            let w = v.shape[1] * 3
-            vertices = (0..<t).map { Array(flat[($0 * w)..<(($0 + 1) * w)]) }
-        }
-        return ParameterFile(meta: meta, shape: try need("shape").floats(), expression: exp, pose: pose, camera: cam, time: time,
-                             confidence: conf, residual: res, residualNME: nme, vertices: vertices)
+    /// - Throws: `FileError` naming the file, and the array at fault where there is one.
+    public static func read(_ url: URL, limits: NPZLimits = .default) throws -> ParameterFile {
+        try decode(try NPZArchive.read(url, limits: limits), path: url.path)
+    }
+
+    /// Reads and verifies a parameter file held in memory.
+    /// - Parameter source: the file the bytes came from, named in errors.
+    /// - Throws: `FileError` naming `source`, and the array at fault where there is one.
+    public static func read(data: Data, source: String, limits: NPZLimits = .default) throws -> ParameterFile {
+        try decode(try NPZArchive.read(data: data, source: source, limits: limits), path: source)
+    }
+
+    /// Verifies and decodes arrays already read from an archive (`NPZArchive.read`), with the same checks as `read`.
+    /// - Parameter source: the file the arrays came from, named in errors.
+    /// - Throws: `FileError` naming `source`, and the array at fault where there is one.
+    public static func read(arrays: [(name: String, array: NumPyArray)], source: String) throws -> ParameterFile {
+        try decode(arrays, path: source)
     }
 }
