@@ -160,7 +160,7 @@ public struct SequenceFitter: Sendable {
                 }
             }
         }
-        var problem = Problem(fitter: self, layout: layout, contexts: contexts, table: PointTable(rows))
+        let problem = Problem(fitter: self, layout: layout, contexts: contexts, table: PointTable(rows))
         // Closed-form refinement: identity and expression with the cameras held (a linear solve).
         if settings.fitIdentity || layout.expressions > 0 {
             _ = try problem.step(states: &states, beta: &beta, focal: &focal, lambda: 1e-6, lockPose: true, updateIdentity: settings.fitIdentity)
