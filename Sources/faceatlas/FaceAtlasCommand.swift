@@ -8,7 +8,7 @@ struct FaceAtlasCommand: ParsableCommand {
         commandName: "faceatlas",
         abstract: "3D digital face mapping for affective-disorder research and teaching.",
         discussion: "Run 'faceatlas help SUBCOMMAND' for the options of each task.",
-        subcommands: [ModelCommand.self, FitCommand.self, BenchCommand.self]
+        subcommands: [ModelCommand.self, FitCommand.self, TrackCommand.self, BenchCommand.self]
     )
 }
 
