@@ -12,7 +12,7 @@ public struct VideoInfo: Sendable, Equatable {
     /// The rotation to apply for display, in degrees counter-clockwise (0, 90, 180 or 270),
     /// from the display matrix or the `rotate` tag; ffmpeg applies it when decoding.
     public var rotation: Int
-    /// The duration in seconds, when the file knows it.
+    /// The duration in seconds, when the file knows it (the longer of the stream's and the container's).
     public var duration: Double?
     /// The average frame rate of the source (frames per second), when known; variable-rate
     /// videos have no single rate, and sampling never relies on this.
@@ -78,8 +78,10 @@ public struct VideoInfo: Sendable, Equatable {
             rotation = -Int(value.rounded())  // the tag is clockwise; the display matrix counter-clockwise
         }
         rotation = ((rotation % 360) + 360) % 360
+        // The longer of the stream's and the container's durations: a variable-rate stream's own
+        // duration can leave out its last frame's display time.
         let duration = [video.duration, probe.format?.duration].compactMap { $0.flatMap(Double.init) }
-            .first { $0.isFinite && $0 > 0 }
+            .filter { $0.isFinite && $0 > 0 }.max()
         return VideoInfo(streamIndex: video.index, codec: video.codec_name ?? "unknown", codedSize: SIMD2(width, height),
                          rotation: rotation, duration: duration, averageFrameRate: video.avg_frame_rate.flatMap(rate))
     }

@@ -54,18 +54,13 @@ struct TrackCommand: ParsableCommand {
             let urls = inputs.map { URL(fileURLWithPath: $0) }
             let outURL = URL(fileURLWithPath: out)
 
+            // The total is the video's duration × fps from ffprobe, an estimate: the bar stops at 100 %.
             var reporter: ProgressReporter?
-            var reporterTotal = 0
             let start = Date()
             let sequence: LandmarkSequence
             do {
                 sequence = try SequenceTracker.track(urls, options: options) { done, total in
-                    if reporter == nil || total > reporterTotal {
-                        // The total is the video's duration × fps, an estimate; a longer video restarts the bar.
-                        reporterTotal = total
-                        reporter = ProgressReporter("track", total: total, quiet: quiet)
-                        reporter?.advance(by: done - 1)
-                    }
+                    if reporter == nil { reporter = ProgressReporter("track", total: total, quiet: quiet) }
                     reporter?.advance()
                 }
             } catch let error as TrackingError {
