@@ -5,6 +5,13 @@
 // from the numeric and format foundations, through the face model, to the CLI.
 import PackageDescription
 
+// dlib's HOG features use SSE4 when the compiler may (every x86-64 machine of the last 15 years has it).
+#if arch(x86_64)
+let dlibSIMD = ["-msse4.1"]
+#else
+let dlibSIMD: [String] = []
+#endif
+
 let package = Package(
     name: "FaceAtlas",
     platforms: [.macOS(.v14)],
@@ -12,7 +19,7 @@ let package = Package(
         .executable(name: "faceatlas", targets: ["faceatlas"]),
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
-            "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles",
+            "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
         ]),
     ],
     dependencies: [
@@ -40,6 +47,13 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-std=c++17", "-I/usr/include/eigen3", "-O2"])],
             linkerSettings: [.linkedLibrary("stdc++")]
         ),
+        .target(
+            name: "DlibBridge",
+            // dlib's detector and predictor are header templates compiled here: optimize even in debug builds.
+            cxxSettings: [.unsafeFlags(["-std=c++17", "-O2"] + dlibSIMD)],
+            // libdlib (Debian's libdlib-dev); dlib's headers call BLAS and LAPACK directly (DLIB_USE_BLAS/LAPACK).
+            linkerSettings: [.linkedLibrary("dlib"), .linkedLibrary("lapack"), .linkedLibrary("blas"), .linkedLibrary("stdc++")]
+        ),
 
         // MARK: Foundations
         .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -64,12 +78,15 @@ let package = Package(
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
+        // MARK: Tracking (video → landmark sequences)
+        .target(name: "Tracking", dependencies: ["DlibBridge", "Landmarks", "Imaging", "FaceAtlasCore"]),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles",
+                "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
             ]
         ),
 
@@ -87,6 +104,7 @@ let package = Package(
             dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics"],
             resources: [.copy("Corpus")]
         ),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )

@@ -1,0 +1,118 @@
+import Foundation
+import Imaging
+
+/// Follows one participant's face through the frames of a video: the largest face in the
+/// first frame that has one, then in every frame the face nearest to where it was.
+///
+/// Per frame it returns the face box, the 68 dlib landmarks and the quality measures
+/// (detection score, sharpness, points outside the image, number of faces), and decides
+/// whether the frame is valid (`QualityThresholds`). Frames must come in time order; `reset()`
+/// forgets the face (for an unrelated next image). Not safe to share between threads.
+public final class FaceTracker {
+    /// The settings in use.
+    public let settings: TrackerSettings
+    private let detector: FaceDetector
+    private let predictor: ShapePredictor
+    /// The participant's last box, kept through frames where the face is lost.
+    private var lastBox: FaceBox?
+
+    /// Creates a tracker with dlib's detector and `predictor` (by default the shared 68-point model).
+    /// - Throws: `TrackingError` when dlib or its model is missing.
+    public init(settings: TrackerSettings = TrackerSettings(), predictor: ShapePredictor? = nil) throws {
+        self.settings = settings
+        detector = try FaceDetector()
+        self.predictor = try predictor ?? ShapePredictor.shared()
+    }
+
+    /// Forgets the face followed so far: the next frame starts afresh with its largest face.
+    public func reset() { lastBox = nil }
+
+    /// Tracks the face in the next frame (a gray image).
+    /// - Throws: `TrackingError` if dlib fails.
+    public func track(_ image: Image) throws -> TrackedFrame {
+        precondition(image.channels == 1, "the tracker works on gray images")
+        let longSide = Double(max(image.width, image.height))
+        let searchScale = min(1, Double(settings.searchMaximumSide) / longSide)
+        var chosen: FaceBox?
+        var fullFrame: [FaceBox]?  // every face of a full-frame pass this frame, when one ran
+
+        if let previous = lastBox {
+            // 1. Look where the face was.
+            let margin = settings.regionMargin
+            let region = SIMD4(Int((previous.left - margin * previous.width).rounded(.down)),
+                               Int((previous.top - margin * previous.height).rounded(.down)),
+                               Int((previous.width * (1 + 2 * margin)).rounded(.up)),
+                               Int((previous.height * (1 + 2 * margin)).rounded(.up)))
+            let scale = min(2, settings.trackedFaceWidth / previous.width)
+            let near = try detector.detect(in: image, region: region, scale: scale, threshold: settings.trackingThreshold)
+            chosen = near.min { previous.distance(to: $0) < previous.distance(to: $1) }
+            if chosen == nil {
+                // 2. Lost: search the whole frame and take the face nearest to the last place.
+                let all = try search(image, scale: searchScale)
+                fullFrame = all
+                let limit = settings.reacquireDistance
+                chosen = all.filter { limit <= 0 || previous.distance(to: $0) <= limit }
+                    .min { previous.distance(to: $0) < previous.distance(to: $1) }
+            }
+        } else {
+            // The start: the largest face of the whole frame.
+            let all = try search(image, scale: searchScale)
+            fullFrame = all
+            chosen = all.max { $0.area < $1.area }
+        }
+
+        guard let face = chosen else {
+            let count = fullFrame?.count ?? 0
+            return TrackedFrame(box: nil, points: nil, faceCount: count, sharpness: .nan, pointsOutside: 0,
+                                problems: ["no face found"])
+        }
+        lastBox = face
+
+        // Other faces: from the full-frame pass if one ran, else a reduced pass sized to find
+        // faces of at least `otherFaceFraction` of this one.
+        let others: [FaceBox]
+        if let fullFrame {
+            others = fullFrame
+        } else {
+            let scale = min(searchScale, 80 / max(1, settings.otherFaceFraction * face.width))
+            others = try detector.detect(in: image, scale: scale, threshold: settings.searchThreshold)
+        }
+        let faceCount = 1 + others.filter { $0.overlap(face) < 0.2 && face.distance(to: $0) > 0.5 }.count
+
+        let points = try predictor.predict(in: image, box: face)
+        let sharpness = Sharpness.measure(image, box: face)
+        let w = Double(image.width), h = Double(image.height)
+        let outside = points.filter { $0.x < -0.5 || $0.y < -0.5 || $0.x > w - 0.5 || $0.y > h - 0.5 }.count
+
+        let q = settings.quality
+        var problems: [String] = []
+        if face.score < q.minimumScore {
+            problems.append("low detection score (\(format(face.score)) < \(format(q.minimumScore)))")
+        }
+        if !(sharpness >= q.minimumSharpness) {
+            problems.append("blurred (sharpness \(format(sharpness)) < \(format(q.minimumSharpness)))")
+        }
+        if outside > q.maximumPointsOutside {
+            problems.append("face partly outside the frame (\(outside) of \(points.count) points)")
+        }
+        if q.rejectSeveralFaces && faceCount > 1 {
+            problems.append("more than one face (\(faceCount))")
+        }
+        return TrackedFrame(box: face, points: points, faceCount: faceCount, sharpness: sharpness,
+                            pointsOutside: outside, problems: problems)
+    }
+
+    /// The faces of the whole frame at `scale`, or, if there are none, of the frame enlarged by
+    /// `settings.upsampling` (within `upsampledMaximumSide`).
+    private func search(_ image: Image, scale: Double) throws -> [FaceBox] {
+        let found = try detector.detect(in: image, scale: scale, threshold: settings.searchThreshold)
+        let longSide = Double(max(image.width, image.height))
+        let enlarged = min(settings.upsampling, Double(settings.upsampledMaximumSide) / longSide)
+        guard found.isEmpty, enlarged > scale * 1.2 else { return found }
+        return try detector.detect(in: image, scale: enlarged, threshold: settings.searchThreshold)
+    }
+
+    private func format(_ value: Double) -> String {
+        value.isNaN ? "nan" : String(format: "%.2f", value)
+    }
+}

@@ -1,0 +1,38 @@
+/// How the tracker searches for the participant's face, frame after frame.
+///
+/// Speed comes from not searching the whole frame at full size once the face is known: the
+/// face is looked for in a region around where it was (scaled so the face is about
+/// `trackedFaceWidth` pixels wide), and the whole frame is searched only at a reduced scale to
+/// count other faces. When the face is not in its region, the whole frame is searched at full
+/// size (up to `searchMaximumSide`).
+public struct TrackerSettings: Sendable, Equatable {
+    /// Full-frame searches run on the frame reduced so that its longer side is at most this
+    /// (1280: faces from about 80 px in a 1280-px frame, 120 px in a 1920-px one).
+    public var searchMaximumSide = 1280
+    /// When a full-frame search finds no face, it is repeated on the frame enlarged by this
+    /// factor (dlib's usual remedy for faces under 80 px), as long as the enlarged frame's longer
+    /// side stays within `upsampledMaximumSide`; 1 turns it off.
+    public var upsampling = 2.0
+    /// The longest side an enlarged frame may have.
+    public var upsampledMaximumSide = 1600
+    /// The region searched around the previous face: its box grown by this many box widths on each side.
+    public var regionMargin = 0.5
+    /// The region is scaled so that the previous face is about this wide (dlib finds faces from about 80 px).
+    public var trackedFaceWidth = 100.0
+    /// The lowest detection score accepted for the face inside its region (a little below dlib's
+    /// 0, to keep a face through a weak frame; `QualityThresholds.minimumScore` still marks it).
+    public var trackingThreshold = -0.3
+    /// The lowest score accepted when searching the whole frame (dlib's default).
+    public var searchThreshold = 0.0
+    /// Other faces are counted if they are at least this fraction of the tracked face's width
+    /// (the reduced full-frame pass is scaled for that size).
+    public var otherFaceFraction = 0.7
+    /// A face found by a full-frame search after the face was lost is taken only if its centre
+    /// is within this many previous-box widths of the last place seen (0 or less: any distance).
+    public var reacquireDistance = 0.0
+    /// What makes a frame invalid.
+    public var quality = QualityThresholds()
+
+    /// The defaults.
+    public init() {}
+}
