@@ -91,20 +91,21 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .target(name: "FaceAtlasTestSupport", path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),
         .testTarget(name: "ModelImportTests", dependencies: ["FaceModel", "NumPyFormat", "FaceAtlasCore", "Mesh", "Render"]),
-        .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "ModelAuthoring", "Landmarks", "Numerics", "NumPyFormat"]),
-        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "FaceModel", "ModelAuthoring", "Landmarks", "Numerics", "NumPyFormat", "FaceAtlasTestSupport"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "ParameterFilesTests",
             dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics"],
             resources: [.copy("Corpus")]
         ),
-        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )

