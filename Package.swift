@@ -93,7 +93,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "FaceAtlasTestSupport", path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat"], resources: [.copy("Corpus")]),
+        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Mesh", "Imaging"]),

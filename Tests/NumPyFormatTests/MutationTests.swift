@@ -1,22 +1,11 @@
 import FaceAtlasCore
+import Numerics
 import Foundation
 import Testing
 @testable import NumPyFormat
 
-/// SplitMix64: a small, fast generator whose sequence depends only on its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's deterministic generator (xoshiro256** seeded by SplitMix64).
+typealias SeededGenerator = Numerics.SeededGenerator
 
 /// Random damage to a file: bit flips, byte edits, truncation, insertion, deletion,
 /// edits of the .npy header length and of 16/32-bit fields (sizes and offsets in a ZIP),

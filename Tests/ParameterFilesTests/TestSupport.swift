@@ -1,5 +1,6 @@
 import FaceAtlasCore
 import Foundation
+import Numerics
 import NumPyFormat
 import ParameterFiles
 import Testing
@@ -112,19 +113,8 @@ func sampleFile(subject: String = "P-Alice-0001", stimulus: String = "happiness"
         vertices: vertices.map { n in (0..<t).map { _ in (0..<(3 * n)).map { _ in u() * 100 } } })
 }
 
-/// SplitMix64, for test data that depends only on its seed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-}
+/// The project's deterministic generator, for test data that depends only on its seed.
+typealias SplitMix = Numerics.SeededGenerator
 
 /// Expects `body` to throw a `FileError` whose problem contains `fragment`, at `location` if given; returns it.
 @discardableResult
