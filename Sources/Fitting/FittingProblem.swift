@@ -84,7 +84,7 @@ extension SequenceFitter {
             return total
         }
 
-        /// The data and prior cost of one frame (temporal terms left out), for per-frame step control.
+        /// The data and prior cost of one frame (temporal terms left out).
         func frameCost(_ st: FrameState, _ t: Int, _ ctx: SequenceContext, beta: [Double], focal: Double) -> Double {
             let obs = ctx.observed
             var total = 0.0
@@ -100,19 +100,6 @@ extension SequenceFitter {
                                                          : settings.expressionPrior * v * v / 2
             }
             return total + settings.expressionPrior * st.theta * st.theta / 2
-        }
-
-        func frameCosts(states: [[FrameState]], beta: [Double], focal: Double) -> [[Double]] {
-            let problem = self
-            let frames = allFrames
-            let flat = Parallel.map(frames.count, threads: settings.threads) { i in
-                let (s, t) = frames[i]
-                return problem.frameCost(states[s][t], t, problem.contexts[s], beta: beta, focal: focal)
-            }
-            var out: [[Double]] = []
-            var k = 0
-            for ctx in contexts { out.append(Array(flat[k..<(k + ctx.observed.count)])); k += ctx.observed.count }
-            return out
         }
 
         func temporalCost(_ a: FrameState, _ b: FrameState, focal: Double, _ ctx: SequenceContext) -> Double {
@@ -345,7 +332,7 @@ extension SequenceFitter {
         /// Builds the normal equations at the current state, solves one damped step, applies it
         /// (with bounds) and returns the norm of the identity update.
         func step(states: inout [[FrameState]], beta: inout [Double], focal: inout Double, lambda: Double,
-                  frameLambdas: [[Double]]? = nil, lockPose: Bool, updateIdentity: Bool) throws -> Double {
+                  lockPose: Bool, updateIdentity: Bool) throws -> Double {
             let P = layout.frameCount, Q = layout.sharedCount, n = P + Q
             let frames = allFrames
             let snapshot = states, b = beta, f = focal
@@ -498,8 +485,7 @@ extension SequenceFitter {
                 for t in 0..<T {
                     for p in 0..<P {
                         let isPose = p >= layout.rotation
-                        let damping = frameLambdas?[s][t] ?? lambda
-                        F[t][p + p * P] = F[t][p + p * P] * (1 + damping) + 1e-9 + (lockPose && isPose ? 1e12 : 0)
+                        F[t][p + p * P] = F[t][p + p * P] * (1 + lambda) + 1e-9 + (lockPose && isPose ? 1e12 : 0)
                     }
                 }
                 // Block Cholesky: F = Uᵀ U, block-upper-bidiagonal U with K_t = B_t U_{t−1}⁻¹.
