@@ -73,7 +73,8 @@ struct ModelSummary: Codable {
         lines.append("  file        \(path)")
         lines.append("  mesh        \(vertices) vertices, \(triangles) triangles, \(uvs) UVs; parts: " + parts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         lines.append("  size        " + boundingBoxMillimetres.map { String(format: "%.0f", $0) }.joined(separator: " × ") + " \(units)")
-        lines.append("  identity    \(identityComponents) components; SD of the first five: " + identityStandardDeviations.prefix(5).map { String(format: "%.1f", $0) }.joined(separator: ", ") + " mm")
+        let rms = identityStandardDeviations.prefix(5).map { $0 / Float(max(vertices, 1)).squareRoot() }
+        lines.append("  identity    \(identityComponents) components; one SD moves a vertex by (RMS) " + rms.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " mm for the first five")
         lines.append("  expression  \(expressionComponents) components: " + expressions.map(\.name).joined(separator: " "))
         lines.append("  action units " + actionUnits.joined(separator: " "))
         if let jaw {
@@ -86,7 +87,7 @@ struct ModelSummary: Codable {
         lines.append("  organs      " + organs.map { "\($0.number) \($0.name) [\($0.landmarks.first!)–\($0.landmarks.last!)] (\($0.vertices))" }.joined(separator: ", "))
         lines.append("  symmetry    \(symmetricVertices) of \(vertices) vertices have a mirror")
         lines.append("  wrinkles    " + (wrinkleMaps.isEmpty ? "none" : wrinkleMaps.map { "AU\($0.actionUnit) \($0.summary)" }.joined(separator: "; ")))
-        for (k, v) in provenance.sorted(by: { $0.key < $1.key }) { lines.append("  \(k.padding(toLength: 11, withPad: " ", startingAt: 0)) \(v)") }
+        for (k, v) in provenance.sorted(by: { $0.key < $1.key }) { lines.append("  \(k.padding(toLength: max(11, k.count), withPad: " ", startingAt: 0)) \(v)") }
         return lines.joined(separator: "\n")
     }
 }
