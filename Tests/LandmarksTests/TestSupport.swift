@@ -1,4 +1,5 @@
 import FaceAtlasCore
+import FaceAtlasTestSupport
 import Foundation
 import Testing
 @testable import Landmarks
@@ -41,24 +42,11 @@ enum Python {
 
     /// Runs `command` (looked up on PATH) and returns its standard output.
     static func runCommand(_ command: [String], timeout: Int? = nil) throws -> String {
-        let folder = try TemporaryFolder()
-        let errorURL = folder.file("stderr.txt")
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = (timeout.map { ["timeout", String($0)] } ?? []) + command
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(command.prefix(3).joined(separator: " ")) exited with status \(process.terminationStatus): \(stderr)")
+        do {
+            return try TestProcess.run(command, timeout: timeout)
+        } catch let error as TestProcess.Failure {
+            throw Failure(description: error.description)
         }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Runs `script` and decodes its standard output as JSON.

@@ -23,24 +23,11 @@ final class TemporaryFolder: @unchecked Sendable {
 /// standard error when it fails.
 @discardableResult
 func runTool(_ command: [String], timeout: Int = 120) throws -> String {
-    let folder = try TemporaryFolder()
-    let errorURL = folder.file("stderr.txt")
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["timeout", String(timeout)] + command
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = try FileHandle(forWritingTo: errorURL)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        throw TrackingError("\(command.prefix(2).joined(separator: " ")) exited with status \(process.terminationStatus): \(stderr.suffix(800))")
+    do {
+        return try TestProcess.run(command, timeout: timeout)
+    } catch let error as TestProcess.Failure {
+        throw TrackingError(error.description)
     }
-    return String(decoding: data, as: UTF8.self)
 }
 
 /// Runs ffmpeg quietly with `arguments` (overwriting outputs).
