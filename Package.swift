@@ -76,6 +76,9 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        // MARK: The CNN diagnoser
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
+
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Tracking (video → landmark sequences)
