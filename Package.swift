@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),  // libjpeg (libjpeg62-turbo-dev) with a setjmp error bridge
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: C++ bridges
@@ -59,7 +60,7 @@ let package = Package(
         .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "FaceAtlasCore"]),
         .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
-        .target(name: "Imaging", dependencies: ["CPNG", "FaceAtlasCore"]),
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "FaceAtlasCore"]),
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceModel", "FaceAtlasCore"]),
 
@@ -78,6 +79,7 @@ let package = Package(
 
         // MARK: The CNN diagnoser
         .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
+        .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
