@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+                "NeuralNet", "Diagnosis",
             ]
         ),
 
@@ -112,6 +113,7 @@ let package = Package(
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "NeuralNet", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
