@@ -38,6 +38,12 @@ public final class Diagnoser {
         public var logits: Tensor
         /// α per image, in (0, 1).
         public var attention: [Float]
+
+        /// An output of `logits` and `attention` weights.
+        public init(logits: Tensor, attention: [Float]) {
+            self.logits = logits
+            self.attention = attention
+        }
     }
 
     /// Runs the network on normalized images `[N, 3, S, S]`.

@@ -3,6 +3,7 @@ import FaceAtlasCore
 import FaceAtlasTestSupport
 import Foundation
 import Imaging
+import Numerics
 import Testing
 
 @Suite("Datasets, participant split, images")

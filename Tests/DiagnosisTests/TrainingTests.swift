@@ -138,13 +138,17 @@ struct TrainingTests {
         #expect(cam.heatmap.allSatisfy { $0 >= 0 && $0 <= 1 } && cam.heatmap.max() == 1)
         #expect(abs(cam.probabilities.reduce(0, +) - 1) < 1e-5)
         let transform = FrameTransform(configuration)
-        // 68 landmarks spread over a 146×146 frame (resized to 73, centre crop 64).
-        let points = (0..<68).map { SIMD2<Double>(Double(10 + ($0 % 9) * 14), Double(10 + ($0 / 9) * 16)) }
+        // 68 landmarks spread over a 148×148 frame (resized to 74, centre crop 64).
+        #expect(transform.resizeSide == 74)
+        let points: [SIMD2<Double>] = (0..<68).map { (i: Int) -> SIMD2<Double> in
+            let x: Int = 10 + (i % 9) * 14, y: Int = 10 + (i / 9) * 16
+            return SIMD2(Double(x), Double(y))
+        }
         let regions = (0..<68).map { $0 % 17 }
-        let shares = LandmarkAttention(cam: cam, points: points, frameSize: SIMD2(146, 146), transform: transform, landmarkRegions: regions)
+        let shares = LandmarkAttention(cam: cam, points: points, frameSize: SIMD2(148, 148), transform: transform, landmarkRegions: regions)
         #expect(abs(shares.organPercent.reduce(0, +) - 100) < 1e-6)
         #expect(shares.regionPercent.reduce(0, +) <= 100 + 1e-6)
-        let scale = 73.0 / 146, offset = 4.5
+        let scale = 74.0 / 148, offset = 5.0
         #expect(shares.landmarkHeat[20] == cam.heat(x: points[20].x * scale - offset, y: points[20].y * scale - offset))
     }
 }
