@@ -81,9 +81,12 @@ struct ExplainCommand: ParsableCommand {
             let csv = ([header.joined(separator: ",")] + rows.map { line($0.0, $0.1) } + [line("mean", mean)]).joined(separator: "\n") + "\n"
             try AtomicFile.write(Data(csv.utf8), to: outURL.appendingPathComponent("attention.csv"))
             print("GradCAM for \(classNames[classIndex]) over \(rows.count) frames (percent of landmark heat):")
-            for (organ, share) in zip(FacialOrgan.allCases, mean.organPercent) { print(String(format: "  %-12@ %5.1f %%", organ.name, share)) }
+            func padded(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+            for (organ, share) in zip(FacialOrgan.allCases, mean.organPercent) {
+                print("  " + padded(organ.name, 26) + String(format: "%5.1f %%", share))
+            }
             for (region, share) in zip(FaceRegion.allCases, mean.regionPercent) where share > 0 {
-                print(String(format: "  region %2d %-24@ %5.1f %%", region.rawValue, region.name, share))
+                print("  " + padded(String(format: "%2d ", region.rawValue) + region.name, 26) + String(format: "%5.1f %%", share))
             }
             print("wrote \(outURL.appendingPathComponent("attention.csv").path) and \(rows.count) overlay PNGs")
         }
