@@ -28,7 +28,9 @@ public final class BasicBlock {
         let shortcut = downsample.map { $0.bn.forward($0.conv.forward(x, training: training), training: training) } ?? x
         out.data.withUnsafeMutableBufferPointer { o in
             shortcut.data.withUnsafeBufferPointer { s in
-                for i in 0..<o.count { o[i] += s[i] }
+                ParallelLoop.forEach(o.count, grain: 1 << 16) { range in
+                    for i in range { o[i] += s[i] }
+                }
             }
         }
         return relu2.forward(out, training: training)
@@ -41,7 +43,9 @@ public final class BasicBlock {
         let dShortcut = downsample.map { $0.conv.backward($0.bn.backward(dSum)) } ?? dSum
         dx.data.withUnsafeMutableBufferPointer { d in
             dShortcut.data.withUnsafeBufferPointer { s in
-                for i in 0..<d.count { d[i] += s[i] }
+                ParallelLoop.forEach(d.count, grain: 1 << 16) { range in
+                    for i in range { d[i] += s[i] }
+                }
             }
         }
         return dx

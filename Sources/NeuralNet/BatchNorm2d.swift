@@ -39,45 +39,62 @@ public final class BatchNorm2d: Layer {
         shape = x.shape
         trainedForward = training
         let n = x.shape[0], plane = x.count / max(1, n * channels)
-        let m = n * plane
+        let m = n * plane, channels = self.channels, epsilon = self.epsilon
         var y = uninitializedFloats(x.count)
+        var means = training ? [Float](repeating: 0, count: channels) : runningMean
+        var variances = training ? [Float](repeating: 0, count: channels) : runningVariance
         inverseDeviation = [Float](repeating: 0, count: channels)
         if training { normalized = uninitializedFloats(x.count) }
+        let grain = max(1, (1 << 15) / max(m, 1))
         x.data.withUnsafeBufferPointer { src in
-            y.withUnsafeMutableBufferPointer { dst in
-                normalized.withUnsafeMutableBufferPointer { xhat in
-                    for c in 0..<channels {
-                        let scale = weight.value.data[c], shift = bias.value.data[c]
-                        let mean: Float, inv: Float
-                        if training {
-                            var sum = 0.0, squares = 0.0
-                            for i in 0..<n {
-                                let p = src.baseAddress! + (i * channels + c) * plane
-                                var s: Float = 0, q: Float = 0
-                                for j in 0..<plane { let v = p[j]; s += v; q += v * v }
-                                sum += Double(s); squares += Double(q)
+            if training {
+                // Batch statistics per channel (sums of each plane in Float, across planes in Double).
+                means.withUnsafeMutableBufferPointer { mean in
+                    variances.withUnsafeMutableBufferPointer { variance in
+                        ParallelLoop.forEach(channels, grain: grain) { range in
+                            for c in range {
+                                var sum = 0.0, squares = 0.0
+                                for i in 0..<n {
+                                    let p = src.baseAddress! + (i * channels + c) * plane
+                                    var s: Float = 0, q: Float = 0
+                                    for j in 0..<plane { let v = p[j]; s += v; q += v * v }
+                                    sum += Double(s); squares += Double(q)
+                                }
+                                let mu = sum / Double(m)
+                                mean[c] = Float(mu)
+                                variance[c] = Float(max(0, squares / Double(m) - mu * mu))
                             }
-                            let mu = sum / Double(m)
-                            let variance = max(0, squares / Double(m) - mu * mu)
-                            mean = Float(mu)
-                            inv = Float(1 / (variance + Double(epsilon)).squareRoot())
-                            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean
-                            let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
-                            runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * Float(unbiased)
-                        } else {
-                            mean = runningMean[c]
-                            inv = 1 / (runningVariance[c] + epsilon).squareRoot()
                         }
-                        inverseDeviation[c] = inv
-                        let a = scale * inv, b = shift - mean * a
-                        for i in 0..<n {
-                            let offset = (i * channels + c) * plane
-                            let p = src.baseAddress! + offset, q = dst.baseAddress! + offset
-                            if training {
-                                let h = xhat.baseAddress! + offset
-                                for j in 0..<plane { let v = (p[j] - mean) * inv; h[j] = v; q[j] = v * scale + shift }
-                            } else {
-                                for j in 0..<plane { q[j] = p[j] * a + b }
+                    }
+                }
+                for c in 0..<channels {
+                    runningMean[c] = (1 - momentum) * runningMean[c] + momentum * means[c]
+                    let unbiased = m > 1 ? variances[c] * Float(m) / Float(m - 1) : variances[c]
+                    runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * unbiased
+                }
+            }
+            for c in 0..<channels { inverseDeviation[c] = 1 / (variances[c] + epsilon).squareRoot() }
+            weight.value.data.withUnsafeBufferPointer { scale in
+                bias.value.data.withUnsafeBufferPointer { shift in
+                    inverseDeviation.withUnsafeBufferPointer { inverse in
+                        y.withUnsafeMutableBufferPointer { dst in
+                            normalized.withUnsafeMutableBufferPointer { xhat in
+                                ParallelLoop.forEach(channels, grain: grain) { range in
+                                    for c in range {
+                                        let mean = means[c], inv = inverse[c], gamma = scale[c], beta = shift[c]
+                                        let a = gamma * inv, b = beta - mean * a
+                                        for i in 0..<n {
+                                            let offset = (i * channels + c) * plane
+                                            let p = src.baseAddress! + offset, q = dst.baseAddress! + offset
+                                            if training {
+                                                let h = xhat.baseAddress! + offset
+                                                for j in 0..<plane { let v = (p[j] - mean) * inv; h[j] = v; q[j] = v * gamma + beta }
+                                            } else {
+                                                for j in 0..<plane { q[j] = p[j] * a + b }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -91,40 +108,58 @@ public final class BatchNorm2d: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == shape, "BatchNorm2d.backward: gradient shape \(dy.shape) does not match the output \(shape)")
         let n = shape[0], plane = dy.count / max(1, n * channels)
-        let m = Float(n * plane)
+        let m = Float(n * plane), channels = self.channels, trained = trainedForward
         var dx = uninitializedFloats(dy.count)
+        var sumsDy = [Float](repeating: 0, count: channels), sumsDyXhat = [Float](repeating: 0, count: channels)
+        let grain = max(1, (1 << 15) / max(n * plane, 1))
         dy.data.withUnsafeBufferPointer { grad in
             dx.withUnsafeMutableBufferPointer { out in
                 normalized.withUnsafeBufferPointer { xhat in
-                    for c in 0..<channels {
-                        let scale = weight.value.data[c], inv = inverseDeviation[c]
-                        if !trainedForward {
-                            // Fixed statistics (evaluation, e.g. GradCAM): y = a·x + b, so ∂x = a·∂y.
-                            // γ and β gradients are not accumulated: nothing trains in evaluation mode.
-                            let a = scale * inv
-                            for i in 0..<n {
-                                let offset = (i * channels + c) * plane
-                                let g = grad.baseAddress! + offset, o = out.baseAddress! + offset
-                                for j in 0..<plane { o[j] = g[j] * a }
+                    weight.value.data.withUnsafeBufferPointer { scale in
+                        inverseDeviation.withUnsafeBufferPointer { inverse in
+                            sumsDy.withUnsafeMutableBufferPointer { sumDyOut in
+                                sumsDyXhat.withUnsafeMutableBufferPointer { sumDyXhatOut in
+                                    ParallelLoop.forEach(channels, grain: grain) { range in
+                                        for c in range {
+                                            let inv = inverse[c]
+                                            if !trained {
+                                                // Fixed statistics (evaluation, e.g. GradCAM): y = a·x + b, so ∂x = a·∂y.
+                                                // γ and β gradients are not accumulated: nothing trains in evaluation mode.
+                                                let a = scale[c] * inv
+                                                for i in 0..<n {
+                                                    let offset = (i * channels + c) * plane
+                                                    let g = grad.baseAddress! + offset, o = out.baseAddress! + offset
+                                                    for j in 0..<plane { o[j] = g[j] * a }
+                                                }
+                                                continue
+                                            }
+                                            var sumDy: Float = 0, sumDyXhat: Float = 0
+                                            for i in 0..<n {
+                                                let offset = (i * channels + c) * plane
+                                                let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset
+                                                for j in 0..<plane { sumDy += g[j]; sumDyXhat += g[j] * h[j] }
+                                            }
+                                            sumDyOut[c] = sumDy
+                                            sumDyXhatOut[c] = sumDyXhat
+                                            let k = scale[c] * inv / m
+                                            for i in 0..<n {
+                                                let offset = (i * channels + c) * plane
+                                                let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset, o = out.baseAddress! + offset
+                                                for j in 0..<plane { o[j] = k * (m * g[j] - sumDy - h[j] * sumDyXhat) }
+                                            }
+                                        }
+                                    }
+                                }
                             }
-                            continue
-                        }
-                        var sumDy: Float = 0, sumDyXhat: Float = 0
-                        for i in 0..<n {
-                            let offset = (i * channels + c) * plane
-                            let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset
-                            for j in 0..<plane { sumDy += g[j]; sumDyXhat += g[j] * h[j] }
-                        }
-                        weight.gradient[c] += sumDyXhat
-                        bias.gradient[c] += sumDy
-                        let k = scale * inv / m
-                        for i in 0..<n {
-                            let offset = (i * channels + c) * plane
-                            let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset, o = out.baseAddress! + offset
-                            for j in 0..<plane { o[j] = k * (m * g[j] - sumDy - h[j] * sumDyXhat) }
                         }
                     }
                 }
+            }
+        }
+        if trained {
+            for c in 0..<channels {
+                weight.gradient[c] += sumsDyXhat[c]
+                bias.gradient[c] += sumsDy[c]
             }
         }
         return Tensor(shape: shape, data: dx)

@@ -77,11 +77,13 @@ public final class Conv2d: Layer {
                                          a: wt.baseAddress!, lda: k, b: b, ldb: width,
                                          beta: 0, c: tmp.baseAddress!, ldc: width)
                                     // [out, g, pixels] → [g, out, pixels]
-                                    for o in 0..<outChannels {
+                                    ParallelLoop.forEach(outChannels, grain: 8) { outputs in
+                                    for o in outputs {
                                         for i in 0..<g {
                                             (dst.baseAddress! + ((first + i) * outChannels + o) * pixels)
                                                 .update(from: tmp.baseAddress! + o * width + i * pixels, count: pixels)
                                         }
+                                    }
                                     }
                                 }
                                 first += g
@@ -120,12 +122,14 @@ public final class Conv2d: Layer {
                                         if g == 1 {
                                             dOut = grad.baseAddress! + first * outChannels * pixels
                                         } else {
-                                            for o in 0..<outChannels {
+                                            ParallelLoop.forEach(outChannels, grain: 8) { outputs in
+                                            for o in outputs {
                                                 for i in 0..<g {
                                                     (tmp.baseAddress! + o * width + i * pixels)
                                                         .update(from: grad.baseAddress! + ((first + i) * outChannels + o) * pixels,
                                                                 count: pixels)
                                                 }
+                                            }
                                             }
                                             dOut = UnsafePointer(tmp.baseAddress!)
                                         }
@@ -182,9 +186,11 @@ public final class Conv2d: Layer {
     /// Writes the patches of one image (`[inChannels, h, w]`) as rows `(c, ky, kx)` of output pixels.
     private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int) {
         let (ho, wo) = (outputSize(h), outputSize(w))
-        var row = 0
-        for c in 0..<inChannels {
+        let kernel = self.kernel, padding = self.padding, stride = self.stride
+        ParallelLoop.forEach(inChannels, grain: max(1, (1 << 14) / max(kernel * kernel * ho * wo, 1))) { channels in
+        for c in channels {
             let plane = image + c * h * w
+            var row = c * kernel * kernel
             for ky in 0..<kernel {
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
@@ -213,14 +219,18 @@ public final class Conv2d: Layer {
                 }
             }
         }
+        }
     }
 
     /// Adds column gradients (the layout of `im2col`) back into the image gradient `[inChannels, h, w]`.
     private func col2im(_ col: UnsafePointer<Float>, rowStride: Int, h: Int, w: Int, into image: UnsafeMutablePointer<Float>) {
         let (ho, wo) = (outputSize(h), outputSize(w))
-        var row = 0
-        for c in 0..<inChannels {
+        let kernel = self.kernel, padding = self.padding, stride = self.stride
+        // Each channel's rows add into that channel's plane only: channels run in parallel.
+        ParallelLoop.forEach(inChannels, grain: max(1, (1 << 14) / max(kernel * kernel * ho * wo, 1))) { channels in
+        for c in channels {
             let plane = image + c * h * w
+            var row = c * kernel * kernel
             for ky in 0..<kernel {
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
@@ -231,15 +241,17 @@ public final class Conv2d: Layer {
                         let src = source + oy * wo
                         let target = plane + (oy * stride + ky - padding) * w + kx - padding
                         var ox = xLo
-                        while ox < xHi {
-                            target[ox * stride] += src[ox]
-                            ox += 1
+                        if stride == 1 {
+                            while ox < xHi { target[ox] += src[ox]; ox += 1 }
+                        } else {
+                            while ox < xHi { target[ox * stride] += src[ox]; ox += 1 }
                         }
                         oy += 1
                     }
                     row += 1
                 }
             }
+        }
         }
     }
 }

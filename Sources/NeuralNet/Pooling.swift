@@ -24,7 +24,8 @@ public final class MaxPool2d: Layer {
         x.data.withUnsafeBufferPointer { src in
             y.withUnsafeMutableBufferPointer { dst in
                 argmax.withUnsafeMutableBufferPointer { arg in
-                    for p in 0..<planes {
+                    ParallelLoop.forEach(planes, grain: 4) { range in
+                    for p in range {
                         let plane = src.baseAddress! + p * h * w
                         for oy in 0..<ho {
                             let y0 = max(0, oy * stride - padding), y1 = min(h, oy * stride - padding + kernel)
@@ -42,6 +43,7 @@ public final class MaxPool2d: Layer {
                             }
                         }
                     }
+                    }
                 }
             }
         }
@@ -56,8 +58,11 @@ public final class MaxPool2d: Layer {
         dy.data.withUnsafeBufferPointer { g in
             argmax.withUnsafeBufferPointer { arg in
                 dx.withUnsafeMutableBufferPointer { d in
-                    for o in 0..<g.count {
-                        d[(o / outPlane) * h * w + Int(arg[o])] += g[o]
+                    // Each output plane feeds only its own input plane: planes run in parallel.
+                    ParallelLoop.forEach(g.count / max(outPlane, 1), grain: 4) { planes in
+                        for o in (planes.lowerBound * outPlane)..<(planes.upperBound * outPlane) {
+                            d[(o / outPlane) * h * w + Int(arg[o])] += g[o]
+                        }
                     }
                 }
             }

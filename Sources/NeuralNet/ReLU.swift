@@ -10,7 +10,9 @@ public final class ReLU: Layer {
         var y = uninitializedFloats(x.count)
         x.data.withUnsafeBufferPointer { src in
             y.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<src.count { dst[i] = max(src[i], 0) }
+                ParallelLoop.forEach(src.count, grain: 1 << 16) { range in
+                    for i in range { dst[i] = max(src[i], 0) }
+                }
             }
         }
         output = Tensor(shape: x.shape, data: y)
@@ -23,7 +25,9 @@ public final class ReLU: Layer {
         dy.data.withUnsafeBufferPointer { g in
             output.data.withUnsafeBufferPointer { y in
                 dx.withUnsafeMutableBufferPointer { d in
-                    for i in 0..<g.count { d[i] = y[i] > 0 ? g[i] : 0 }
+                    ParallelLoop.forEach(g.count, grain: 1 << 16) { range in
+                        for i in range { d[i] = y[i] > 0 ? g[i] : 0 }
+                    }
                 }
             }
         }
