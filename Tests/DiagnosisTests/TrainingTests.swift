@@ -127,6 +127,23 @@ struct TrainingTests {
         #expect(same)
     }
 
+    @Test("a torchvision ResNet-18 (1000-class fc) initializes the backbone; the head keeps its own weights")
+    func pretrainedBackbone() throws {
+        let root = try SyntheticFrames.folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let imagenet = ResNet18(ResNetConfiguration(baseWidth: 2, classes: 10), seed: 21)
+        let url = root.appendingPathComponent("resnet18.safetensors")
+        try Safetensors.write(imagenet.stateDictionary(), to: url)
+        let diagnoser = Diagnoser(DiagnoserConfiguration(baseWidth: 2, inputSize: 32), seed: 22)
+        let head = diagnoser.fc.weight.value
+        try DiagnoserFile.loadBackbone(diagnoser, from: url)
+        let backbone = imagenet.stateDictionary().filter { !$0.name.hasPrefix("fc.") }
+        let same = diagnoser.backbone.stateDictionary().map(\.tensor) == backbone.map(\.tensor)
+        #expect(same && diagnoser.fc.weight.value == head)
+        let wrong = Diagnoser(DiagnoserConfiguration(baseWidth: 4, inputSize: 32))
+        #expect { try DiagnoserFile.loadBackbone(wrong, from: url) } throws: { "\($0)".contains(url.path) && "\($0)".contains("conv1.weight") }
+    }
+
     @Test("GradCAM: heat in [0, 1] with maximum 1; organ shares sum to 100; landmarks sample the map")
     func gradCAM() throws {
         let configuration = DiagnoserConfiguration(baseWidth: 4, inputSize: 64)
