@@ -9,6 +9,10 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
 
+    /// Whether a 3×3 convolution with stride 1 and padding 1 computes its forward pass by Winograd's
+    /// F(2×2, 3×3) (fewer multiplications; the backward pass always uses columns).
+    public var usesWinograd: Bool
+    private var winograd: Winograd3x3?
     private var input = Tensor(shape: [0])
     private var columns: [Float] = []
     private var gathered: [Float] = []
@@ -21,6 +25,7 @@ public final class Conv2d: Layer {
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
+        usesWinograd = kernel == 3 && stride == 1 && padding == 1
         let fanOut = Float(outChannels * kernel * kernel)
         weight = Parameter(.normal(shape: [outChannels, inChannels, kernel, kernel],
                                    standardDeviation: (2 / fanOut).squareRoot(), using: &generator))
@@ -46,6 +51,18 @@ public final class Conv2d: Layer {
         let (ho, wo) = (outputSize(h), outputSize(w))
         let pixels = ho * wo, k = inChannels * kernel * kernel
         var output = uninitializedFloats(n * outChannels * pixels)
+        if usesWinograd && kernel == 3 && stride == 1 && padding == 1 {
+            if winograd == nil { winograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+            x.data.withUnsafeBufferPointer { src in
+                weight.value.data.withUnsafeBufferPointer { wt in
+                    output.withUnsafeMutableBufferPointer { dst in
+                        winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: wt.baseAddress!,
+                                          weightVersion: weight.version, output: dst.baseAddress!)
+                    }
+                }
+            }
+            return Tensor(shape: [n, outChannels, ho, wo], data: output)
+        }
         let group = groupSize(batch: n, pixels: pixels)
         if group > 1 || !isPointwise { reserve(&columns, k * group * pixels) }
         if group > 1 { reserve(&gathered, outChannels * group * pixels) }

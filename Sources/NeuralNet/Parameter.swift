@@ -4,7 +4,11 @@
 /// step is preceded by `zeroGradient()` on every parameter.
 public final class Parameter {
     /// The current values.
-    public var value: Tensor
+    public var value: Tensor {
+        didSet { version &+= 1 }
+    }
+    /// Changes whenever `value` is set or modified, so that layers can cache what they derive from it.
+    public private(set) var version = 0
     /// ∂loss/∂value, accumulated by backward passes; same shape as `value`.
     public var gradient: [Float]
     /// Whether weight decay applies (weights yes; batch-norm scales and biases follow the caller's choice).

@@ -23,6 +23,21 @@ struct LayerGradientTests {
         }
     }
 
+    @Test("Winograd F(2×2, 3×3) forward equals the im2col forward, odd and even sizes, one and several images")
+    func winograd() {
+        var generator = SeededGenerator(seed: 30)
+        for (n, c, o, h, w) in [(1, 3, 5, 7, 6), (3, 4, 2, 5, 5), (2, 8, 16, 12, 9), (1, 2, 3, 1, 1)] {
+            let conv = Conv2d(c, o, kernel: 3, stride: 1, padding: 1, generator: &generator)
+            #expect(conv.usesWinograd)
+            let x = GradientCheck.random([n, c, h, w], seed: UInt64(h * w))
+            let fast = conv.forward(x, training: false)
+            conv.usesWinograd = false
+            let reference = conv.forward(x, training: false)
+            #expect(fast.shape == reference.shape)
+            #expect(GradientCheck.relativeError(fast.data, reference.data) < 1e-5)
+        }
+    }
+
     @Test("batch norm in training (batch statistics) and evaluation (running statistics)")
     func batchNorm() {
         let bn = BatchNorm2d(3)
