@@ -13,6 +13,9 @@ public final class Conv2d: Layer {
     /// F(2×2, 3×3) (fewer multiplications; the backward pass always uses columns).
     public var usesWinograd: Bool
     private var winograd: Winograd3x3?
+    private var transposedWinograd: Winograd3x3?
+    private var transposedWeight: [Float] = []
+    private var transposedVersion: Int?
     private var input = Tensor(shape: [0])
     private var columns: [Float] = []
     private var gathered: [Float] = []
@@ -119,7 +122,10 @@ public final class Conv2d: Layer {
         let (ho, wo) = (outputSize(h), outputSize(w))
         precondition(dy.shape == [n, outChannels, ho, wo], "Conv2d.backward: gradient shape \(dy.shape) does not match the output")
         let pixels = ho * wo, k = inChannels * kernel * kernel
-        var dx = [Float](repeating: 0, count: x.count)
+        // For 3×3, stride 1, padding 1 the input gradient is the same kind of convolution of the output
+        // gradient with the filters transposed (in ↔ out) and rotated by 180°: Winograd computes it.
+        let winogradInput = usesWinograd && kernel == 3 && stride == 1 && padding == 1
+        var dx = winogradInput ? uninitializedFloats(x.count) : [Float](repeating: 0, count: x.count)
         let group = groupSize(batch: n, pixels: pixels)
         reserve(&columns, k * group * pixels)
         if group > 1 { reserve(&gathered, outChannels * group * pixels) }
@@ -164,7 +170,9 @@ public final class Conv2d: Layer {
                                         gemm(transposeA: false, transposeB: true, m: outChannels, n: k, k: width,
                                              a: dOut, lda: width, b: cols, ldb: width, beta: 1, c: dw.baseAddress!, ldc: k)
                                         // Column gradient: Wᵀ · dOut, then back to image positions.
-                                        if g == 1 && isPointwise {
+                                        if winogradInput {
+                                            // The input gradient comes from the transposed Winograd convolution below.
+                                        } else if g == 1 && isPointwise {
                                             gemm(transposeA: true, transposeB: false, m: k, n: pixels, k: outChannels,
                                                  a: wt.baseAddress!, lda: k, b: dOut, ldb: pixels,
                                                  beta: 0, c: dinput.baseAddress! + first * inChannels * h * w, ldc: pixels)
@@ -182,6 +190,27 @@ public final class Conv2d: Layer {
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+        if winogradInput {
+            if transposedWinograd == nil { transposedWinograd = Winograd3x3(inChannels: outChannels, outChannels: inChannels) }
+            if transposedVersion != weight.version {
+                // W'[c][o][ky][kx] = W[o][c][2 − ky][2 − kx]
+                reserve(&transposedWeight, weight.value.count)
+                for o in 0..<outChannels {
+                    for c in 0..<inChannels {
+                        for t in 0..<9 { transposedWeight[(c * outChannels + o) * 9 + t] = weight.value.data[(o * inChannels + c) * 9 + 8 - t] }
+                    }
+                }
+                transposedVersion = weight.version
+            }
+            dy.data.withUnsafeBufferPointer { grad in
+                transposedWeight.withUnsafeBufferPointer { wt in
+                    dx.withUnsafeMutableBufferPointer { out in
+                        transposedWinograd!.forward(input: grad.baseAddress!, count: n, h: h, w: w, weight: wt.baseAddress!,
+                                                    weightVersion: weight.version, output: out.baseAddress!)
                     }
                 }
             }
