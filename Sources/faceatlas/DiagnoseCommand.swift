@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnosis
 import FaceAtlasCore
 import Foundation
+import NeuralNet
 
 /// `faceatlas diagnose`: class probabilities per frame and per participant.
 struct DiagnoseCommand: ParsableCommand {
@@ -29,6 +30,7 @@ struct DiagnoseCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            HeapReuse.enable()
             let names = classes.map { $0.split(separator: ",").map(String.init) }
             let (diagnoser, _, _) = try DiagnoserFile.read(URL(fileURLWithPath: weights), classes: names)
             let inputFrames = try DiagnoserInputs.frames(inputs)

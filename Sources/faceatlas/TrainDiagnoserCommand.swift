@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnosis
 import FaceAtlasCore
 import Foundation
+import NeuralNet
 
 extension TrainingSettings.RelabelScope: ExpressibleByArgument {}
 
@@ -45,6 +46,7 @@ struct TrainDiagnoserCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            HeapReuse.enable()
             let outURL = URL(fileURLWithPath: out)
             let dataURL = URL(fileURLWithPath: data)
             let classNames = classes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
