@@ -29,7 +29,7 @@ public final class BasicBlock {
         out.data.withUnsafeMutableBufferPointer { o in
             shortcut.data.withUnsafeBufferPointer { s in
                 ParallelLoop.forEach(o.count, grain: 1 << 16) { range in
-                    for i in range { o[i] += s[i] }
+                    VectorKernels.add(s.baseAddress!, into: o.baseAddress!, range)
                 }
             }
         }
@@ -44,7 +44,7 @@ public final class BasicBlock {
         dx.data.withUnsafeMutableBufferPointer { d in
             dShortcut.data.withUnsafeBufferPointer { s in
                 ParallelLoop.forEach(d.count, grain: 1 << 16) { range in
-                    for i in range { d[i] += s[i] }
+                    VectorKernels.add(s.baseAddress!, into: d.baseAddress!, range)
                 }
             }
         }

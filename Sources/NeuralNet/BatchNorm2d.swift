@@ -55,9 +55,7 @@ public final class BatchNorm2d: Layer {
                             for c in range {
                                 var sum = 0.0, squares = 0.0
                                 for i in 0..<n {
-                                    let p = src.baseAddress! + (i * channels + c) * plane
-                                    var s: Float = 0, q: Float = 0
-                                    for j in 0..<plane { let v = p[j]; s += v; q += v * v }
+                                    let (s, q) = VectorKernels.sumAndSquares(src.baseAddress! + (i * channels + c) * plane, plane)
                                     sum += Double(s); squares += Double(q)
                                 }
                                 let mu = sum / Double(m)
@@ -87,10 +85,10 @@ public final class BatchNorm2d: Layer {
                                             let offset = (i * channels + c) * plane
                                             let p = src.baseAddress! + offset, q = dst.baseAddress! + offset
                                             if training {
-                                                let h = xhat.baseAddress! + offset
-                                                for j in 0..<plane { let v = (p[j] - mean) * inv; h[j] = v; q[j] = v * gamma + beta }
+                                                VectorKernels.normalize(p, xhat.baseAddress! + offset, q, plane, mean: mean, inverse: inv,
+                                                                        scale: gamma, shift: beta)
                                             } else {
-                                                for j in 0..<plane { q[j] = p[j] * a + b }
+                                                VectorKernels.affine(p, q, plane, a, b)
                                             }
                                         }
                                     }
@@ -128,24 +126,23 @@ public final class BatchNorm2d: Layer {
                                                 let a = scale[c] * inv
                                                 for i in 0..<n {
                                                     let offset = (i * channels + c) * plane
-                                                    let g = grad.baseAddress! + offset, o = out.baseAddress! + offset
-                                                    for j in 0..<plane { o[j] = g[j] * a }
+                                                    VectorKernels.affine(grad.baseAddress! + offset, out.baseAddress! + offset, plane, a, 0)
                                                 }
                                                 continue
                                             }
                                             var sumDy: Float = 0, sumDyXhat: Float = 0
                                             for i in 0..<n {
                                                 let offset = (i * channels + c) * plane
-                                                let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset
-                                                for j in 0..<plane { sumDy += g[j]; sumDyXhat += g[j] * h[j] }
+                                                let (s, d) = VectorKernels.sumAndDot(grad.baseAddress! + offset, xhat.baseAddress! + offset, plane)
+                                                sumDy += s; sumDyXhat += d
                                             }
                                             sumDyOut[c] = sumDy
                                             sumDyXhatOut[c] = sumDyXhat
                                             let k = scale[c] * inv / m
                                             for i in 0..<n {
                                                 let offset = (i * channels + c) * plane
-                                                let g = grad.baseAddress! + offset, h = xhat.baseAddress! + offset, o = out.baseAddress! + offset
-                                                for j in 0..<plane { o[j] = k * (m * g[j] - sumDy - h[j] * sumDyXhat) }
+                                                VectorKernels.batchNormGradient(grad.baseAddress! + offset, xhat.baseAddress! + offset,
+                                                                                out.baseAddress! + offset, plane, k: k, m: m, sumG: sumDy, dot: sumDyXhat)
                                             }
                                         }
                                     }

@@ -11,7 +11,7 @@ public final class ReLU: Layer {
         x.data.withUnsafeBufferPointer { src in
             y.withUnsafeMutableBufferPointer { dst in
                 ParallelLoop.forEach(src.count, grain: 1 << 16) { range in
-                    for i in range { dst[i] = max(src[i], 0) }
+                    VectorKernels.relu(src.baseAddress!, dst.baseAddress!, range)
                 }
             }
         }
@@ -26,7 +26,7 @@ public final class ReLU: Layer {
             output.data.withUnsafeBufferPointer { y in
                 dx.withUnsafeMutableBufferPointer { d in
                     ParallelLoop.forEach(g.count, grain: 1 << 16) { range in
-                        for i in range { d[i] = y[i] > 0 ? g[i] : 0 }
+                        VectorKernels.reluBackward(y.baseAddress!, g.baseAddress!, d.baseAddress!, range)
                     }
                 }
             }
