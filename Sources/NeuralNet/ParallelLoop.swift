@@ -4,8 +4,14 @@ import Numerics
 /// Splits element-wise and per-channel work of the layers over the cores, so that the parts of a
 /// network that are not matrix products do not leave all but one core idle.
 enum ParallelLoop {
-    /// The number of threads used: OpenBLAS's, so that both follow `OPENBLAS_NUM_THREADS`.
-    nonisolated(unsafe) static var threads = max(1, BLASThreads.count)
+    /// The number of threads used: as many as OpenBLAS would use (`OPENBLAS_NUM_THREADS`, else all
+    /// cores). OpenBLAS itself is then set to one thread: matrix products are split over these threads
+    /// here (see `gemm`), so that no OpenBLAS worker spins while the layers' own loops run.
+    static let threads: Int = {
+        let count = max(1, BLASThreads.count)
+        BLASThreads.useSingleThread()
+        return count
+    }()
 
     /// Runs `body` on contiguous parts of `0..<count` in parallel; small loops (fewer than `grain`
     /// iterations per thread) run on the calling thread.
@@ -28,4 +34,10 @@ enum ParallelLoop {
     private struct UncheckedTask: @unchecked Sendable {
         let body: (Range<Int>) -> Void
     }
+}
+
+/// The threads the networks compute on.
+public enum ComputeThreads {
+    /// How many threads layers and matrix products use (`OPENBLAS_NUM_THREADS`, else all cores).
+    public static var count: Int { ParallelLoop.threads }
 }

@@ -11,7 +11,7 @@ extension BenchCommand {
         static let configuration = CommandConfiguration(
             commandName: "cnn",
             abstract: "Diagnoser (ResNet-18 + attention) speed: inference at batch 1 and 32, training at batch 32.",
-            discussion: "Uses random weights and images; build with -c release. OpenBLAS uses OPENBLAS_NUM_THREADS threads (all cores by default).")
+            discussion: "Uses random weights and images; build with -c release. Runs on OPENBLAS_NUM_THREADS threads (all cores by default).")
         @Option(help: "Input side in pixels.") var inputSize = 224
         @Option(help: "ResNet-18 base width (64 as torchvision).") var width = 64
         @Option(help: "Seconds to spend on each measurement (at least two runs each; the fastest counts).") var seconds = 5.0
@@ -76,7 +76,7 @@ extension BenchCommand {
                 }
                 var usage = rusage()
                 getrusage(RUSAGE_SELF.rawValue, &usage)
-                let report = Report(inputSize: inputSize, width: width, threads: BLASThreads.count,
+                let report = Report(inputSize: inputSize, width: width, threads: ComputeThreads.count,
                                     inferenceImagesPerSecondBatch1: single.wall, inferenceImagesPerSecondBatch32: batched.wall,
                                     trainingImagesPerSecondBatch32: training.wall, trainingBatch: trainBatch,
                                     inferenceImagesPerCPUSecondBatch1: single.cpu, inferenceImagesPerCPUSecondBatch32: batched.cpu,
@@ -87,7 +87,7 @@ extension BenchCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 } else {
-                    print("diagnoser ResNet-18 width \(width), \(inputSize)×\(inputSize), \(report.threads) BLAS threads")
+                    print("diagnoser ResNet-18 width \(width), \(inputSize)×\(inputSize), \(report.threads) threads")
                     print(String(format: "inference: %.1f images/s at batch 1, %.1f images/s at batch 32 (%.1f and %.1f per CPU second)",
                                  single.wall, batched.wall, single.cpu, batched.cpu))
                     print(String(format: "training:  %.1f images/s at batch %d, %.1f per CPU second (forward, backward, SGD step)",

@@ -38,6 +38,25 @@ struct LayerGradientTests {
         }
     }
 
+    @Test("large products split over threads (by rows and by columns) equal a Double reference")
+    func splitProducts() {
+        var generator = SeededGenerator(seed: 40)
+        for (n, input, output) in [(300, 64, 96), (24, 200, 700)] {
+            let linear = Linear(input, output, generator: &generator)
+            let x = GradientCheck.random([n, input], seed: UInt64(n))
+            let y = linear.forward(x, training: false)
+            var worst = 0.0
+            for i in stride(from: 0, to: n, by: 7) {
+                for o in stride(from: 0, to: output, by: 5) {
+                    var sum = Double(linear.bias.value.data[o])
+                    for j in 0..<input { sum += Double(x.data[i * input + j]) * Double(linear.weight.value.data[o * input + j]) }
+                    worst = max(worst, abs(sum - Double(y.data[i * output + o])))
+                }
+            }
+            #expect(worst < 1e-4, "largest difference \(worst)")
+        }
+    }
+
     @Test("batch norm in training (batch statistics) and evaluation (running statistics)")
     func batchNorm() {
         let bn = BatchNorm2d(3)
