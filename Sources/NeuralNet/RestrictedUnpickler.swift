@@ -128,8 +128,13 @@ struct RestrictedUnpickler {
 
     /// The object the pickle `data` describes.
     mutating func load(_ data: Data) throws -> PickleValue {
-        bytes = [UInt8](data)
-        position = 0
+        try load([UInt8](data), from: 0).value
+    }
+
+    /// The object of the pickle starting at `start` in `data`, and where that pickle ends (after its STOP).
+    mutating func load(_ data: [UInt8], from start: Int) throws -> (value: PickleValue, end: Int) {
+        bytes = data
+        position = start
         var stack: [PickleValue] = []
         var marks: [Int] = []
         var memo: [Int: PickleValue] = [:]
@@ -177,7 +182,7 @@ struct RestrictedUnpickler {
             switch opcode {
             case 0x80: _ = try byte()                                   // PROTO
             case 0x95: _ = try take(8)                                  // FRAME
-            case 0x2E: return try pop()                                 // STOP
+            case 0x2E: return (try pop(), position)                     // STOP
             case 0x28: marks.append(stack.count)                        // MARK
             case 0x29: try push(.tuple([]))                             // EMPTY_TUPLE
             case 0x74: try push(.tuple(try popMark()))                  // TUPLE
@@ -336,6 +341,9 @@ struct RestrictedUnpickler {
               case .global(.storageType(let dtype)) = parts[1], case .string(let key) = parts[2],
               case .int(let count) = parts[4], count >= 0 else {
             throw PickleError(message: "the pickle has a persistent id that is not a PyTorch storage ('storage', type, key, location, size)")
+        }
+        if parts.count > 5, case .none = parts[5] {} else if parts.count > 5 {
+            throw PickleError(message: "the storage '\(key)' is a view of another storage (legacy view metadata), which FaceAtlas does not read")
         }
         if let cached = cache[key] { return cached }
         let storage = try loadStorage(key, dtype, count)

@@ -39,8 +39,8 @@ public struct WeightArchive {
             }
             return try readNPZ(url)
         }
-        if url.pathExtension == "pth" || url.pathExtension == "pt" {
-            _ = try TorchCheckpoint.readObject(url)  // names the legacy format or the problem
+        if url.pathExtension == "pth" || url.pathExtension == "pt" || TorchCheckpoint.isLegacy(url) {
+            return WeightArchive(state: try TorchCheckpoint.readStateDictionary(url))  // the legacy format, or its error
         }
         let (tensors, metadata) = try Safetensors.read(url)
         return WeightArchive(state: tensors.filter { !$0.name.hasPrefix(trainingPrefix) },

@@ -146,6 +146,24 @@ enum PythonScripts {
                 z.writestr('archive/version', '3\\n')
                 z.writestr('archive/.data/serialization_id', '0123456789')
 
+        class LegacyPickler(pickle.Pickler):
+            def persistent_id(self, obj):
+                if isinstance(obj, Storage):
+                    return ('storage', obj.cls, obj.key, 'cpu', obj.array.size, None)
+                return None
+
+        def save_legacy(obj, path, storages):
+            with open(path, 'wb') as f:
+                pickle.dump(0x1950a86a20f9469cfc6c, f, protocol=2)
+                pickle.dump(1001, f, protocol=2)
+                pickle.dump({'protocol_version': 1001, 'little_endian': True,
+                             'type_sizes': {'short': 2, 'int': 4, 'long': 4}}, f, protocol=2)
+                LegacyPickler(f, protocol=2).dump(obj)
+                pickle.dump([s.key for s in storages], f, protocol=2)
+                for s in storages:
+                    f.write(struct.pack('<q', s.array.size))
+                    f.write(s.array.astype(s.array.dtype.newbyteorder('<')).tobytes())
+
         def state_dict(weights, prefix=''):
             sd, storages = collections.OrderedDict(), []
             for i, (name, array) in enumerate(weights.items()):
@@ -159,6 +177,9 @@ enum PythonScripts {
         if mode == 'torchvision':
             sd, storages = state_dict(load_safetensors(sys.argv[3]))
             save(sd, out, storages)
+        elif mode == 'legacy':
+            sd, storages = state_dict(load_safetensors(sys.argv[3]))
+            save_legacy(sd, out, storages)
         elif mode == 'emoface':
             sd, storages = state_dict(load_safetensors(sys.argv[3]), prefix='module.')
             checkpoint = {'epoch': 12, 'best_accuracy': 0.875, 'model_state_dict': sd,

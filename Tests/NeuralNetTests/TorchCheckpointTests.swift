@@ -30,6 +30,24 @@ struct TorchCheckpointTests {
         #expect(target.bn1.batchesTracked == 1234)
     }
 
+    @Test("the legacy (pre-1.6, non-ZIP) format: magic number, system info, object, storage keys, raw storages")
+    func legacyFormat() throws {
+        let folder = try PythonScripts.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try ReferenceForwardTests.network(seed: 10)
+        let url = try Self.checkpoint("legacy", net: source, in: folder)
+        #expect(TorchCheckpoint.isLegacy(url))
+        let target = ResNet18(ResNetConfiguration(baseWidth: 4, classes: 5), seed: 98)
+        try target.load(try WeightArchive.read(url).state, source: url.path)
+        let same = target.stateDictionary().map(\.tensor) == source.stateDictionary().map(\.tensor)
+        #expect(same)
+        // Cut inside the storages: refused, naming the file.
+        let data = try Data(contentsOf: url)
+        let cut = folder.appendingPathComponent("cut.pth")
+        try data.prefix(data.count - 100).write(to: cut)
+        #expect { try WeightArchive.read(cut) } throws: { "\($0)".contains(cut.path) }
+    }
+
     @Test("the Emoface layout: model_state_dict with a module. prefix beside epoch and optimizer state")
     func emofaceLayout() throws {
         let folder = try PythonScripts.temporaryFolder()
@@ -89,7 +107,7 @@ struct TorchCheckpointTests {
         #expect(!FileManager.default.fileExists(atPath: marker.path), "the payload must not have run")
     }
 
-    @Test("damaged checkpoints: unknown opcode, missing storage, wrong storage size, legacy format")
+    @Test("damaged checkpoints: unknown opcode, missing storage, wrong storage size, a non-ZIP file without the legacy magic")
     func damaged() throws {
         let folder = try PythonScripts.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -114,7 +132,7 @@ struct TorchCheckpointTests {
         let good = try TorchCheckpoint.readStateDictionary(folder.appendingPathComponent("good.pth"))
         #expect(good.map(\.name) == ["w"] && good.first?.tensor == StateTensor(shape: [4], floats: [0, 0, 0, 0]))
         for (file, problem) in [("opcode.pth", "opcode 0x8f"), ("missing.pth", "missing"), ("short.pth", "holds 12 bytes"),
-                                ("legacy.pth", "legacy")] {
+                                ("legacy.pth", "magic number")] {
             let url = folder.appendingPathComponent(file)
             #expect {
                 _ = try WeightArchive.read(url)
