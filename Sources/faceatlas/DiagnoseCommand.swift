@@ -10,7 +10,9 @@ struct DiagnoseCommand: ParsableCommand {
         commandName: "diagnose",
         abstract: "Run the CNN diagnoser on face images: per-frame attention and probabilities, per-participant means.",
         discussion: """
-            Each INPUT is an image (PNG or JPEG) or a folder of images; a folder is one participant. A participant's \
+            Each INPUT is an image (PNG or JPEG), a folder of images or a video; a folder or a video is one participant \
+            (a video is sampled at --fps and its face tracked and cropped, aligned by the eyes, as 'faceatlas track \
+            --crops' does). A participant's \
             probabilities are the attention-weighted mean of its frames' (Σ α·p / Σ α). --weights reads the project's \
             .npz, safetensors or a PyTorch checkpoint (.pth/.pt, Emoface layout; read without running code).
             """)
@@ -20,6 +22,7 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(help: "Class names for weights that do not name them, comma-separated.") var classes: String?
     @Option(help: "The JSON file to write.") var out = "diagnosis.json"
     @Flag(help: "Print every frame, not only participants.") var frames = false
+    @Option(help: "Frames sampled per second from videos.") var fps: Double = 5
 
     struct Report: Codable {
         var weights: String
@@ -33,7 +36,10 @@ struct DiagnoseCommand: ParsableCommand {
             HeapReuse.enable()
             let names = classes.map { $0.split(separator: ",").map(String.init) }
             let (diagnoser, _, _) = try DiagnoserFile.read(URL(fileURLWithPath: weights), classes: names)
-            let inputFrames = try DiagnoserInputs.frames(inputs)
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-diagnose-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let inputFrames = try DiagnoserInputs.frames(inputs, fps: fps, cropSize: FrameTransform(diagnoser.configuration).resizeSide,
+                                                         workFolder: work)
             let predictions = try diagnoser.predict(inputFrames)
             let participants = diagnoser.participants(predictions)
             let classNames = diagnoser.configuration.classes

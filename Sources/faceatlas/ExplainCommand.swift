@@ -34,7 +34,15 @@ struct ExplainCommand: ParsableCommand {
         try runReportingErrors {
             let names = classes.map { $0.split(separator: ",").map(String.init) }
             let (diagnoser, _, _) = try DiagnoserFile.read(URL(fileURLWithPath: weights), classes: names)
-            let frames = try DiagnoserInputs.frames([input])
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-explain-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let inputURL = URL(fileURLWithPath: input)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), !isFolder.boolValue,
+               !FrameDataset.imageExtensions.contains(inputURL.pathExtension.lowercased()) {
+                throw UsageError("explain reads an image or a folder of frames whose landmarks --landmarks gives; track a video with 'faceatlas track --crops' first")
+            }
+            let frames = try DiagnoserInputs.frames([input], workFolder: work)
             let sequence = try LandmarkIO.read(URL(fileURLWithPath: landmarks))
             guard sequence.frames.count == frames.count else {
                 throw FileError(landmarks, "has \(sequence.frames.count) frames, but \(input) has \(frames.count) images")
