@@ -32,8 +32,7 @@ public struct WeightArchive {
     public static func read(_ url: URL) throws -> WeightArchive {
         guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
         if ZIPArchiveReader.looksLikeZIP(url) {
-            let names = try ZIPArchiveReader.read(url, limits: NPZLimits(maxEntryBytes: 4 << 30, maxTotalBytes: 8 << 30))
-                .map(\.name)
+            let names = try ZIPArchiveReader.names(url)
             if names.contains(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) {
                 return WeightArchive(state: try TorchCheckpoint.readStateDictionary(url))
             }

@@ -21,6 +21,19 @@ public enum ZIPArchiveReader {
         }
     }
 
+    /// The names of the files in the archive at `url` (folders omitted), from its central directory only.
+    /// - Throws: `FileError` naming the file when its table of contents is damaged.
+    public static func names(_ url: URL, limits: NPZLimits = .default) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
+        let directory: ZIPDirectory
+        do {
+            directory = try ZIPDirectory(reading: try FileByteSource(url), maxEntries: limits.maxEntries)
+        } catch {
+            throw FileError(url, error.problem, at: error.entry)
+        }
+        return directory.entries.map(\.name).filter { !$0.hasSuffix("/") }
+    }
+
     /// Whether the file at `url` starts like a ZIP archive (a local file header or an empty archive).
     public static func looksLikeZIP(_ url: URL) -> Bool {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
