@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+            "Atlas",
         ]),
     ],
     dependencies: [
@@ -81,12 +82,16 @@ let package = Package(
         // MARK: Tracking (video → landmark sequences)
         .target(name: "Tracking", dependencies: ["DlibBridge", "Landmarks", "Imaging", "FaceAtlasCore"]),
 
+        // MARK: Reference faces
+        .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+                "Atlas",
             ]
         ),
 
@@ -106,6 +111,7 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
