@@ -1,4 +1,5 @@
 import FaceAtlasCore
+import Foundation
 
 /// The atlas's biomarker tables as CSV text.
 public enum BiomarkerTables {
@@ -41,5 +42,39 @@ public enum BiomarkerTables {
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension BiomarkerTables {
+    /// One row of `differences.csv`, as read back.
+    public struct Difference: Sendable, Equatable {
+        public var stimulus: String
+        public var kind: BiomarkerFeature.Kind
+        public var number: Int
+        public var groupA: String
+        public var groupB: String
+        public var difference: Double
+        public var hedgesG: Double
+        public var q: Double
+    }
+
+    /// Reads `differences.csv`; errors name the file and the line.
+    public static func readDifferences(_ url: URL) throws -> [Difference] {
+        let table = try CSVTable(try AtomicFile.read(url), path: url.path)
+        let column = try table.columnIndex()
+        let needed = ["stimulus", "kind", "number", "group_a", "group_b", "difference_mm", "hedges_g", "q_bh"]
+        for name in needed where column[name] == nil { throw FileError(url, "has no '\(name)' column", at: "line 1") }
+        return try table.rows.map { row in
+            try table.requireWidth(row)
+            guard let kind = BiomarkerFeature.Kind(rawValue: row.fields[column["kind"]!]) else {
+                throw FileError(url, "unknown feature kind '\(row.fields[column["kind"]!])'", at: "line \(row.line)")
+            }
+            return Difference(stimulus: row.fields[column["stimulus"]!], kind: kind,
+                              number: Int(try table.number(row, column["number"]!, "number")),
+                              groupA: row.fields[column["group_a"]!], groupB: row.fields[column["group_b"]!],
+                              difference: try table.number(row, column["difference_mm"]!, "difference_mm"),
+                              hedgesG: try table.number(row, column["hedges_g"]!, "hedges_g"),
+                              q: try table.number(row, column["q_bh"]!, "q_bh"))
+        }
     }
 }
