@@ -76,6 +76,9 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        // MARK: Matching and evaluation
+        .target(name: "Evaluation", dependencies: ["Numerics", "Imaging", "FaceAtlasCore"]),
+
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Tracking (video → landmark sequences)
@@ -106,6 +109,7 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
