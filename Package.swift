@@ -77,6 +77,7 @@ let package = Package(
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
         // MARK: Matching and evaluation
+        .target(name: "Matching", dependencies: ["Numerics", "FaceAtlasCore"]),
         .target(name: "Evaluation", dependencies: ["Numerics", "Imaging", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -110,6 +111,7 @@ let package = Package(
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Numerics"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
