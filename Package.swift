@@ -77,6 +77,10 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        // MARK: Matching and evaluation
+        .target(name: "Matching", dependencies: ["Numerics", "FaceAtlasCore"]),
+        .target(name: "Evaluation", dependencies: ["Numerics", "Imaging", "FaceAtlasCore"]),
+
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Tracking (video → landmark sequences)
@@ -112,6 +116,8 @@ let package = Package(
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Numerics"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
