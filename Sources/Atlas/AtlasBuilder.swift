@@ -174,7 +174,7 @@ public struct AtlasBuilder: Sendable {
                 + "profiles: manifest weight × frame weight; peak: mean of the top \(Int(PeakExpression.fraction * 100)) % most expressive valid frames",
             groups: groups, stimuli: manifest.stimuli, references: references, features: features, excluded: excluded)
         return Result(index: index, recordings: recordings, referenceFiles: referenceFiles, spreads: spreads,
-                      groupTable: groupTable, comparisons: comparisons)
+                      groupTable: groupTable, comparisons: GroupComparison.adjusted(comparisons))
     }
 
     /// The reference face of one group and stimulus as a parameter file: group-mean identity, the mean

@@ -4,7 +4,7 @@ import Numerics
 ///
 /// `difference` is mean(A) − mean(B) of the participants' values (unweighted: the test is about
 /// participants, the atlas's weighted means are in the group table); `hedgesG` is Cohen's d with the
-/// pooled standard deviation, corrected for small-sample bias (× (1 − 3 / (4(nA + nB) − 9)));
+/// pooled standard deviation, corrected for small-sample bias (`EffectSize.hedgesG`; 0 when both groups are constant);
 /// `welchT` and `welchDF` are Welch's t statistic and its Welch–Satterthwaite degrees of freedom;
 /// `p` is Welch's two-sided p-value and `q` its Benjamini–Hochberg adjustment over the table.
 public struct GroupComparison: Codable, Sendable, Equatable {
@@ -35,18 +35,23 @@ public struct GroupComparison: Codable, Sendable, Equatable {
         meanA = Statistics.mean(a)
         meanB = Statistics.mean(b)
         difference = meanA - meanB
-        let sdA = Statistics.standardDeviation(a), sdB = Statistics.standardDeviation(b)
-        let varA = sdA * sdA, varB = sdB * sdB
-        let na = Double(a.count), nb = Double(b.count)
-        let pooled = (((na - 1) * varA + (nb - 1) * varB) / (na + nb - 2)).squareRoot()
-        let correction = 1 - 3 / (4 * (na + nb) - 9)
-        hedgesG = pooled > 0 ? difference / pooled * correction : 0
-        let se2 = varA / na + varB / nb
-        welchT = se2 > 0 ? difference / se2.squareRoot() : 0
-        let df = se2 * se2 / ((varA / na) * (varA / na) / (na - 1) + (varB / nb) * (varB / nb) / (nb - 1))
-        welchDF = df.isFinite ? df : na + nb - 2
-        p = .nan
-        q = .nan
+        let g = EffectSize.hedgesG(a, b)
+        hedgesG = g.isFinite ? g : 0
+        let test = HypothesisTests.welch(a, b)
+        welchT = test.t
+        welchDF = test.degreesOfFreedom
+        p = test.pValue
+        q = test.pValue
+    }
+
+    /// Fills in `q` with Benjamini–Hochberg adjusted p-values over `comparisons` (undefined p-values stay NaN).
+    public static func adjusted(_ comparisons: [GroupComparison]) -> [GroupComparison] {
+        let defined = comparisons.indices.filter { comparisons[$0].p.isFinite }
+        let q = MultipleTesting.benjaminiHochberg(defined.map { comparisons[$0].p })
+        var result = comparisons
+        for i in result.indices { result[i].q = .nan }
+        for (k, i) in defined.enumerated() { result[i].q = q[k] }
+        return result
     }
 
     /// The pairs of groups to compare, oriented as clinicians read them: BD − MDD first,

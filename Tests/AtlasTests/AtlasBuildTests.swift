@@ -48,6 +48,7 @@ import Testing
         for region in [5, 8] {
             let c = result.comparisons.first { $0.stimulus == "happiness" && $0.feature.kind == .region && $0.feature.number == region && $0.groupA == "BD" && $0.groupB == "MDD" }!
             #expect(c.difference > 0 && c.hedgesG > 1, "region \(region): \(c)")
+            #expect(c.p < 1e-3 && c.q >= c.p && c.q < 0.01)
         }
         let forehead = result.comparisons.first { $0.stimulus == "happiness" && $0.feature.number == 2 && $0.feature.kind == .region && $0.groupA == "BD" && $0.groupB == "MDD" }!
         #expect(forehead.difference < 0 && forehead.hedgesG < -1)
