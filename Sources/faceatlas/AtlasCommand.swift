@@ -3,6 +3,7 @@ import Atlas
 import FaceAtlasCore
 import FaceModel
 import Foundation
+import Matching
 
 /// `faceatlas atlas build|info`: standard reference faces per group from a cohort's parameter files.
 struct AtlasCommand: ParsableCommand {
@@ -21,6 +22,10 @@ struct AtlasCommand: ParsableCommand {
         @OptionGroup var options: ModelOptions
         @Option(help: "Threads for reading the parameter files (default: all cores).")
         var threads: Int?
+        @Option(help: "The matcher's group references: standard-face (the embedding of each group's standard face) or member-mean.")
+        var references: String = DynamicsMatcher.ReferenceMode.standardFace.rawValue
+        @Option(help: "Answer 'indeterminate' when the margin is below the one giving this error rate on the atlas participants.")
+        var targetErrorRate: Double?
 
         func run() throws {
             try runReportingErrors {
@@ -33,6 +38,18 @@ struct AtlasCommand: ParsableCommand {
                 progress.finish()
                 let folder = URL(fileURLWithPath: out)
                 try Atlas.write(result, to: folder)
+                // The dynamics matcher, trained on the atlas participants, is saved beside the atlas.
+                guard let mode = DynamicsMatcher.ReferenceMode(rawValue: references) else {
+                    throw UsageError("--references takes \(DynamicsMatcher.ReferenceMode.allCases.map(\.rawValue).joined(separator: " or "))")
+                }
+                let groups = result.index.groups.map(\.name)
+                if groups.count >= 2 {
+                    let encoder = DynamicsEncoder(model: model, stimuli: result.index.stimuli)
+                    let matcher = try DynamicsMatcher.train(
+                        encoder: encoder, modelID: meta.id, members: ParticipantRecordings.grouped(result.recordings),
+                        standardFaces: ParticipantRecordings.standardFaces(result), groups: groups, mode: mode, targetErrorRate: targetErrorRate)
+                    try matcher.write(to: folder.appendingPathComponent(DynamicsMatcher.fileName))
+                }
                 let seconds = Date().timeIntervalSince(start)
                 print("\(folder.path): \(result.index.groups.count) groups, \(result.index.stimuli.count) stimuli, "
                       + "\(result.index.references.count) reference faces from \(manifest.entries.count) recordings "

@@ -18,6 +18,18 @@ import Testing
         let json = try FaceAtlasCLI.run(["atlas", "info", out, "--json"])
         let index = try JSONDecoder().decode(AtlasIndex.self, from: Data(json.utf8))
         #expect(index.references.count == 6)
+        // The atlas carries a trained matcher: a participant's files are matched to their group.
+        let bd = ["happiness", "sadness"].map { folder.appendingPathComponent("params/BD2-\($0).npz").path }
+        let matched = try FaceAtlasCLI.run(["match"] + bd + ["--atlas", out, "--model", templates])
+        #expect(matched.contains("predicted   BD"), "\(matched)")
+        // Evaluation writes its summary, plots and predictions.
+        let evaluation = folder.appendingPathComponent("evaluation").path
+        let evaluated = try FaceAtlasCLI.run(["evaluate", manifest.path, "--method", "biomarker", "--folds", "2", "--permutations", "3",
+                                              "--bootstrap", "100", "--out", evaluation, "--model", templates])
+        #expect(evaluated.contains("biomarker (logistic regression on motion energies): accuracy"))
+        for name in ["evaluation.json", "evaluation.md", "evaluation-roc.png", "evaluation-confusion.png", "predictions.csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("evaluation/\(name)").path), "\(name)")
+        }
         // A missing manifest is named.
         #expect(throws: TestProcess.Failure.self) { try FaceAtlasCLI.run(["atlas", "build", folder.appendingPathComponent("nope.csv").path, "--out", out]) }
     }

@@ -1,4 +1,5 @@
 import Atlas
+import FaceAtlasTestSupport
 import FaceModel
 import Foundation
 import Testing

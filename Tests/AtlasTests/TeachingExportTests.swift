@@ -1,4 +1,5 @@
 import Atlas
+import FaceAtlasTestSupport
 import FaceAtlasCore
 import FaceModel
 import Foundation

@@ -7,22 +7,22 @@ import Numerics
 import ParameterFiles
 
 /// The default model and synthetic parameter files for atlas tests.
-enum AtlasFixture {
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let loaded: Result<(model: FaceModel, meta: FaceModelFile.Meta), Error> = Result {
+public enum AtlasFixture {
+    public static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let loaded: Result<(model: FaceModel, meta: FaceModelFile.Meta), Error> = Result {
         try FaceModelFile.read(DefaultModelBuilder.defaultModelURL(templates: projectRoot.appendingPathComponent("Templates")))
     }
-    static var model: FaceModel { get throws { try loaded.get().model } }
-    static var meta: FaceModelFile.Meta { get throws { try loaded.get().meta } }
+    public static var model: FaceModel { get throws { try loaded.get().model } }
+    public static var meta: FaceModelFile.Meta { get throws { try loaded.get().meta } }
 
-    static func temporaryFolder() -> URL {
+    public static func temporaryFolder() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-tests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// A recording whose named action units follow a rise–plateau–fall course from `onset` (s) with the given peaks.
-    static func recording(subject: String, stimulus: String, identity: [Float], peaks: [String: Float], jawDegrees: Float = 0,
+    public static func recording(subject: String, stimulus: String, identity: [Float], peaks: [String: Float], jawDegrees: Float = 0,
                           frames: Int = 40, fps: Double = 5, onset: Double = 1, invalid: Set<Int> = [], nme: Float = 0.01) throws -> ParameterFile {
         let model = try model, meta = try meta
         let e = model.expressionCount
@@ -51,7 +51,7 @@ enum AtlasFixture {
 
     /// A two-stimulus cohort: BD expresses the outer eye corners (AU6, AU7), MDD the inner brows (AU1, AU4),
     /// HC both moderately; identities differ by group in the first component.
-    static func cohort(in folder: URL, perGroup: Int = 6, seed: UInt64 = 7) throws -> URL {
+    public static func cohort(in folder: URL, perGroup: Int = 6, seed: UInt64 = 7) throws -> URL {
         var rng = SeededGenerator(seed: seed)
         var entries: [CohortManifest.Entry] = []
         let profiles: [String: [String: Float]] = [
