@@ -81,12 +81,19 @@ let package = Package(
         // MARK: Tracking (video → landmark sequences)
         .target(name: "Tracking", dependencies: ["DlibBridge", "Landmarks", "Imaging", "FaceAtlasCore"]),
 
+        // MARK: Cohorts (synthetic cohort generator)
+        .target(
+            name: "Cohort",
+            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
+        ),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+                "Cohort",
             ]
         ),
 
@@ -106,6 +113,10 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(
+            name: "CohortTests",
+            dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "FaceAtlasCore"]
+        ),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
