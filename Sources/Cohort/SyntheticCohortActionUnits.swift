@@ -66,7 +66,7 @@ public struct SyntheticCohortActionUnits: Sendable {
     public func labels(namedBy response: SyntheticCohortResponseModel) -> [String] {
         let named = response.actionUnitNames
         return allLabels.filter { label in
-            named.contains { key($0, namesJaw: label) || names.indices.contains { c in labels[c] == label && key($0, names: c) } }
+            named.contains { name in key(name, namesJaw: label) || names.indices.contains { labels[$0] == label && key(name, names: $0) } }
         }
     }
 
