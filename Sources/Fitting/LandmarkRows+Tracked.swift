@@ -6,8 +6,14 @@ extension LandmarkRows {
     /// the direction from the nose bridge, iBUG 29). Landmarks the model lacks are NaN.
     public func trackedLandmarks(identity beta: [Double], expression psi: [Double], jaw theta: Double, rotation: Rotation3,
                                  scale: Double, translation: SIMD2<Double>) -> [SIMD2<Double>] {
+        // Only the active expression components move a point (most are zero in a frame).
+        let active = psi.indices.filter { psi[$0] != 0 }
         func project(_ p: Point) -> SIMD2<Double> {
-            let y = rotation.apply(position(p, identity: beta, expression: psi, jaw: theta))
+            var x = p.mean
+            for c in 0..<min(beta.count, p.identity.count) { x += beta[c] * p.identity[c] }
+            for c in active where c < p.expression.count { x += psi[c] * p.expression[c] }
+            let moved = Point(mean: x, identity: [], expression: [], jawWeight: p.jawWeight)
+            let y = rotation.apply(position(moved, identity: [], expression: [], jaw: theta))
             return SIMD2(scale * y.x + translation.x, -scale * y.y + translation.y)
         }
         var points = (0..<68).map { defined[$0] ? project(landmarks[$0]) : SIMD2<Double>(repeating: .nan) }
