@@ -88,6 +88,11 @@ let package = Package(
 
         // MARK: Reference faces
         .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
+        // MARK: Cohorts (synthetic cohort generator)
+        .target(
+            name: "Cohort",
+            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
+        ),
 
         // MARK: Command line
         .executableTarget(
@@ -95,7 +100,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation",
+                "Atlas", "Matching", "Evaluation", "Cohort",
             ]
         ),
 
@@ -118,6 +123,10 @@ let package = Package(
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(
+            name: "CohortTests",
+            dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore"]
+        ),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
