@@ -91,7 +91,7 @@ let package = Package(
         // MARK: Cohorts (synthetic cohort generator)
         .target(
             name: "Cohort",
-            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
+            dependencies: ["Atlas", "Matching", "Evaluation", "FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
         ),
 
         // MARK: Command line

@@ -16,14 +16,18 @@ public struct LineChart: Sendable {
         public var width: Double
         /// Whether the line is dashed.
         public var dashed: Bool
+        /// A dot of this radius (pixels) at every point; with a line width of 0 the series is a scatter.
+        public var markerRadius: Double
 
         /// A series named `name` through `points`.
-        public init(name: String, points: [(x: Double, y: Double)], color: [UInt8], width: Double = 2.5, dashed: Bool = false) {
+        public init(name: String, points: [(x: Double, y: Double)], color: [UInt8], width: Double = 2.5, dashed: Bool = false,
+                    markerRadius: Double = 0) {
             self.name = name
             self.points = points
             self.color = color
             self.width = width
             self.dashed = dashed
+            self.markerRadius = markerRadius
         }
     }
 
@@ -105,6 +109,10 @@ public struct LineChart: Sendable {
         // Series, clipped to the plot area by construction of the ranges.
         for line in series {
             let points = line.points.map { ImagePoint(px($0.x), py($0.y)) }
+            if line.markerRadius > 0 {
+                for p in points { image.fillDisc(centre: p, radius: line.markerRadius, color: line.color) }
+            }
+            if line.width <= 0 { continue }
             if line.dashed {
                 for k in 1..<max(points.count, 1) {
                     image.drawDashedLine(from: points[k - 1], to: points[k], width: line.width, color: line.color)
@@ -138,7 +146,9 @@ public struct LineChart: Sendable {
                 let rowTop = boxTop + 8 + k * rowHeight
                 let middle = Double(rowTop + charHeight / 2)
                 let a = ImagePoint(Double(boxLeft + 10), middle), b = ImagePoint(Double(boxLeft + 10 + swatch), middle)
-                if line.dashed {
+                if line.width <= 0 {
+                    image.fillDisc(centre: ImagePoint(Double(boxLeft + 10 + swatch / 2), middle), radius: max(line.markerRadius, 3), color: line.color)
+                } else if line.dashed {
                     image.drawDashedLine(from: a, to: b, dash: 5, gap: 3, width: line.width, color: line.color)
                 } else {
                     image.drawPolyline([a, b], width: line.width, color: line.color)
@@ -184,5 +194,21 @@ public struct LineChart: Sendable {
             }
         }
         return rotated
+    }
+}
+
+extension Image {
+    /// Fills a disc (pixels whose centres lie within `radius` of `centre`), clipped to the image.
+    public mutating func fillDisc(centre: ImagePoint, radius: Double, color: [UInt8]) {
+        let x0 = max(Int((centre.x - radius).rounded(.down)), 0), x1 = min(Int((centre.x + radius).rounded(.up)), width - 1)
+        let y0 = max(Int((centre.y - radius).rounded(.down)), 0), y1 = min(Int((centre.y + radius).rounded(.up)), height - 1)
+        guard x0 <= x1, y0 <= y1 else { return }
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let dx = Double(x) + 0.5 - centre.x, dy = Double(y) + 0.5 - centre.y
+                guard dx * dx + dy * dy <= radius * radius else { continue }
+                for c in 0..<min(channels, color.count) { self[x, y, c] = color[c] }
+            }
+        }
     }
 }
