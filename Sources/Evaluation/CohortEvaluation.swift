@@ -107,12 +107,11 @@ public struct CohortEvaluation: Sendable {
                     let atlas = try AtlasBuilder(model: model, modelID: modelID, modelSHA256: "").build(trainingManifest, recordings: subset)
                     faces = ParticipantRecordings.standardFaces(atlas)
                 }
-                var members = training.map { participants[$0] }
-                for k in members.indices { members[k].group = labels[training[k]] }
-                let matcher = try DynamicsMatcher.train(encoder: dynamics, modelID: modelID, members: members, standardFaces: faces,
+                let matcher = try DynamicsMatcher.train(encoder: dynamics, modelID: modelID, rawEmbeddings: training.map { features[$0] },
+                                                        labels: training.map { labels[$0] }, standardFaces: faces,
                                                         groups: trainingGroups, mode: referenceMode, targetErrorRate: targetErrorRate)
-                return try test.map { i in
-                    let result = try matcher.match(participants[i], encoder: dynamics)
+                return test.map { i in
+                    let result = matcher.matcher.match(matcher.standardized(features[i]))
                     let ordered = groups.map { g in result.labels.firstIndex(of: g).map { result.probabilities[$0] } ?? 0 }
                     return ParticipantPrediction(participant: names[i], truth: labels[i], predicted: result.predicted, probabilities: ordered)
                 }

@@ -34,11 +34,22 @@ public struct DynamicsMatcher: Sendable, Codable, Equatable {
         groups: [String], mode: ReferenceMode = .standardFace, targetErrorRate: Double? = nil
     ) throws -> DynamicsMatcher {
         let labelled = members.filter { $0.group != nil && groups.contains($0.group!) }
-        guard !labelled.isEmpty else { throw UsageError("no training participant belongs to the groups \(groups)") }
-        let raw = try encoder.embeddings(of: labelled)
+        return try train(encoder: encoder, modelID: modelID, rawEmbeddings: try encoder.embeddings(of: labelled),
+                         labels: labelled.map { $0.group! }, standardFaces: standardFaces, groups: groups, mode: mode,
+                         targetErrorRate: targetErrorRate)
+    }
+
+    /// Trains on embeddings already computed by `encoder` (they do not depend on the labels, so
+    /// cross-validation and permutation tests compute them once).
+    public static func train(
+        encoder: DynamicsEncoder, modelID: String, rawEmbeddings raw: [[Double]], labels: [String],
+        standardFaces: [String: ParticipantRecordings], groups: [String], mode: ReferenceMode = .standardFace,
+        targetErrorRate: Double? = nil
+    ) throws -> DynamicsMatcher {
+        precondition(raw.count == labels.count)
+        guard !raw.isEmpty else { throw UsageError("no training participant belongs to the groups \(groups)") }
         let standardizer = Standardizer(fitting: imputed(raw))
         let z = raw.map { clean(standardizer.transform($0), standardizer: standardizer, raw: $0) }
-        let labels = labelled.map { $0.group! }
         var matcher: CosineMatcher
         switch mode {
         case .memberMean:
@@ -58,7 +69,12 @@ public struct DynamicsMatcher: Sendable, Codable, Equatable {
             }
         }
         return DynamicsMatcher(modelID: modelID, stimuli: encoder.stimuli, featureNames: encoder.featureNames, referenceMode: mode,
-                               standardizer: standardizer, matcher: matcher, trainingParticipants: labelled.count)
+                               standardizer: standardizer, matcher: matcher, trainingParticipants: raw.count)
+    }
+
+    /// The standardized form of a raw embedding (missing features at the population mean).
+    public func standardized(_ raw: [Double]) -> [Double] {
+        DynamicsMatcher.clean(standardizer.transform(raw), standardizer: standardizer, raw: raw)
     }
 
     /// The standardized embedding of a participant (missing features at the population mean).
