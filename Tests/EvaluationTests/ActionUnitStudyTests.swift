@@ -1,0 +1,79 @@
+import Foundation
+import Numerics
+import Testing
+@testable import Evaluation
+
+@Suite struct ActionUnitStudyTests {
+    /// 60 participants: AU01's intensity rises with the score, AU05 is higher in group "SD", AU12 is noise.
+    private func records() -> [ActionUnitRecord] {
+        var generator = SeededGenerator(seed: 17)
+        return (0..<60).map { i in
+            let group = i % 2 == 0 ? "HC" : "SD"
+            let score = 10 + 8 * generator.nextGaussian()
+            func series(_ level: Double) -> [Double] { (0..<50).map { _ in max(0, level + 0.4 * generator.nextGaussian()) } }
+            let au01 = series(1 + 0.06 * score + 0.3 * generator.nextGaussian())
+            let au05 = series((group == "SD" ? 1.6 : 1) + 0.3 * generator.nextGaussian())
+            let au12 = series(1.2 + 0.3 * generator.nextGaussian())
+            return ActionUnitRecord(
+                participant: "P\(i)", group: group, score: i == 59 ? nil : score,
+                intensities: ["AU01_r": au01, "AU05_r": au05, "AU12_r": au12],
+                occurrences: ["AU01_c": au01.map { $0 > 1.5 }])
+        }
+    }
+
+    @Test func correlationsAndCorrection() throws {
+        let study = ActionUnitStudy(records: records())
+        #expect(study.actionUnits == ["AU01_c", "AU01_r", "AU05_r", "AU12_r"])
+        #expect(study.measures == ActionUnitMeasure.allCases)
+        let rows = study.correlations()
+        let mean = rows.filter { $0.measure == .meanIntensity }
+        #expect(mean.count == 4)
+        let au01 = try #require(mean.first { $0.actionUnit == "AU01_r" })
+        #expect(au01.pearson.count == 59) // the participant without a score is left out
+        #expect(au01.pearson.coefficient > 0.6 && au01.pearsonQ < 0.001 && au01.spearmanQ < 0.001)
+        let au12 = try #require(mean.first { $0.actionUnit == "AU12_r" })
+        #expect(au12.pearsonQ > 0.05)
+        // The numbers are the plain tests on per-participant means, and q is BH over the AUs of the measure.
+        let list = records()
+        let x = list.dropLast().map { Statistics.mean($0.intensities["AU01_r"]!) }
+        let y = list.dropLast().map { $0.score! }
+        #expect(au01.pearson == HypothesisTests.pearson(x, y) && au01.spearman == HypothesisTests.spearman(x, y))
+        let q = MultipleTesting.benjaminiHochberg(mean.map(\.pearson.pValue))
+        #expect(zip(q, mean.map(\.pearsonQ)).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        // The occurrence flags give an occurrence rate only for AU01_c; intensities have none.
+        let occurrence = rows.filter { $0.measure == .occurrenceRate }
+        #expect(occurrence.first { $0.actionUnit == "AU01_c" }!.pearson.count == 59)
+        #expect(occurrence.first { $0.actionUnit == "AU05_r" }!.pearson.pValue.isNaN)
+    }
+
+    @Test func groupComparisons() throws {
+        let study = ActionUnitStudy(records: records(), measures: [.meanIntensity, .highPercentile])
+        #expect(study.groups == ["HC", "SD"])
+        let rows = study.groupComparisons()
+        #expect(rows.count == 2 * 3) // two measures × three AUs with intensities (AU01_c has none)
+        let au05 = try #require(rows.first { $0.actionUnit == "AU05_r" && $0.measure == .meanIntensity })
+        #expect(au05.groupA == "HC" && au05.countA == 30 && au05.countB == 30)
+        #expect(au05.meanA < au05.meanB && au05.cohensD < -1.2 && au05.welchQ < 0.001 && au05.mannWhitneyQ < 0.001)
+        #expect(abs(au05.hedgesG) < abs(au05.cohensD))
+        let au12 = try #require(rows.first { $0.actionUnit == "AU12_r" && $0.measure == .meanIntensity })
+        #expect(au12.welchQ > 0.05)
+    }
+
+    @Test func writesCSVTables() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-au-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let study = ActionUnitStudy(records: records())
+        let files = try study.write(to: folder)
+        #expect(files.map(\.lastPathComponent) == ["au-stats-participants.csv", "au-stats-correlations.csv", "au-stats-groups.csv"])
+        let participants = try String(contentsOf: files[0], encoding: .utf8).split(separator: "\n")
+        #expect(participants.count == 61)
+        #expect(participants[0].hasPrefix("participant,group,score,AU01_c_mean,AU01_r_mean"))
+        #expect(participants[60].hasPrefix("P59,SD,NA,")) // the missing score
+        let correlations = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n")
+        #expect(correlations.count == 1 + 4 * 4)
+        #expect(correlations.contains { $0.hasPrefix("AU05_r,occurrence,0,NA,NA,NA") })
+        let groups = try String(contentsOf: files[2], encoding: .utf8).split(separator: "\n")
+        #expect(groups[0].split(separator: ",").count == 19 && groups.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 19 })
+        #expect(ActionUnitStudy.field("a,b \"c\"") == "\"a,b \"\"c\"\"\"")
+    }
+}
