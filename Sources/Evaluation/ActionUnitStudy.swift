@@ -1,5 +1,6 @@
 import FaceAtlasCore
 import Foundation
+import Imaging
 import Numerics
 
 /// One participant's action-unit material for the action-unit study: per AU a series of intensities
@@ -190,6 +191,38 @@ public struct ActionUnitStudy: Sendable {
         return rows
     }
 
+    // MARK: Charts
+
+    /// Spearman's ρ of each AU's `measure` with the score as bars (blue positive, orange negative),
+    /// starred by the Benjamini–Hochberg q (* < 0.05, ** < 0.01, *** < 0.001).
+    public func correlationChart(_ rows: [ActionUnitCorrelation], measure: ActionUnitMeasure = .meanIntensity) -> Image {
+        let bars = rows.filter { $0.measure == measure && $0.spearman.coefficient.isFinite }.map { r in
+            BarChart.Bar(label: r.actionUnit, value: r.spearman.coefficient,
+                         color: r.spearman.coefficient >= 0 ? LineChart.palette[0] : LineChart.palette[1], note: Self.stars(r.spearmanQ))
+        }
+        return BarChart(title: "AU \(measure.rawValue) vs score: Spearman rho", valueLabel: "rho (* q<.05, ** q<.01, *** q<.001)",
+                        valueRange: -1...1, bars: bars).render()
+    }
+
+    /// Cohen's d (A − B) of each AU's `measure` for one pair of groups as bars, starred by Welch's q.
+    public func groupComparisonChart(_ rows: [ActionUnitGroupComparison], measure: ActionUnitMeasure = .meanIntensity) -> Image {
+        let selected = rows.filter { $0.measure == measure && $0.cohensD.isFinite }
+        let pair = selected.first.map { ($0.groupA, $0.groupB) } ?? ("A", "B")
+        let bars = selected.filter { $0.groupA == pair.0 && $0.groupB == pair.1 }.map { r in
+            BarChart.Bar(label: r.actionUnit, value: r.cohensD,
+                         color: r.cohensD >= 0 ? LineChart.palette[0] : LineChart.palette[1], note: Self.stars(r.welchQ))
+        }
+        let reach = max(1, (bars.map { abs($0.value) }.max() ?? 1).rounded(.up))
+        return BarChart(title: "AU \(measure.rawValue): \(pair.0) - \(pair.1), Cohen's d", valueLabel: "d (* Welch q<.05, ** <.01, *** <.001)",
+                        valueRange: -reach...reach, bars: bars).render()
+    }
+
+    /// Significance stars for a q-value.
+    static func stars(_ q: Double) -> String {
+        guard q.isFinite else { return "" }
+        return q < 0.001 ? "***" : q < 0.01 ? "**" : q < 0.05 ? "*" : ""
+    }
+
     // MARK: CSV
 
     /// One row per participant: participant, group, score, then one column per AU and measure ("AU01_r_mean").
@@ -229,8 +262,9 @@ public struct ActionUnitStudy: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `NAME-participants.csv`, `NAME-correlations.csv` (when any record has a score) and
-    /// `NAME-groups.csv` (when there are two or more groups) into `folder`, atomically; returns their URLs.
+    /// Writes `NAME-participants.csv`, `NAME-correlations.csv` and `.png` (when any record has a score) and
+    /// `NAME-groups.csv` and `.png` (when there are two or more groups; the chart shows the first pair) into
+    /// `folder`, atomically; returns their URLs.
     @discardableResult
     public func write(to folder: URL, name: String = "au-stats") throws -> [URL] {
         var written: [URL] = []
@@ -240,8 +274,20 @@ public struct ActionUnitStudy: Sendable {
             written.append(url)
         }
         try save(participantCSV(), "participants")
-        if records.contains(where: { $0.score != nil }) { try save(correlationCSV(correlations()), "correlations") }
-        if groups.count >= 2 { try save(groupComparisonCSV(groupComparisons()), "groups") }
+        if records.contains(where: { $0.score != nil }) {
+            let rows = correlations()
+            try save(correlationCSV(rows), "correlations")
+            let url = folder.appendingPathComponent("\(name)-correlations.png")
+            try PNG.write(correlationChart(rows), to: url)
+            written.append(url)
+        }
+        if groups.count >= 2 {
+            let rows = groupComparisons()
+            try save(groupComparisonCSV(rows), "groups")
+            let url = folder.appendingPathComponent("\(name)-groups.png")
+            try PNG.write(groupComparisonChart(rows), to: url)
+            written.append(url)
+        }
         return written
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Numerics
 import Testing
 @testable import Evaluation
@@ -64,7 +65,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let study = ActionUnitStudy(records: records())
         let files = try study.write(to: folder)
-        #expect(files.map(\.lastPathComponent) == ["au-stats-participants.csv", "au-stats-correlations.csv", "au-stats-groups.csv"])
+        #expect(files.map(\.lastPathComponent) == ["au-stats-participants.csv", "au-stats-correlations.csv", "au-stats-correlations.png",
+                                                    "au-stats-groups.csv", "au-stats-groups.png"])
+        let chart = try PNG.read(files[2])
+        #expect(chart.width == 640 && chart.height > 4 * 28)
+        // The significant positive AU01 bar is drawn in the first palette colour.
+        #expect(stride(from: 0, to: chart.pixels.count, by: 3).contains { Array(chart.pixels[$0..<($0 + 3)]) == LineChart.palette[0] })
+        if let keep = ProcessInfo.processInfo.environment["FACEATLAS_KEEP_CHARTS"] {
+            for file in files { try? FileManager.default.copyItem(at: file, to: URL(fileURLWithPath: keep).appendingPathComponent(file.lastPathComponent)) }
+        }
         let participants = try String(contentsOf: files[0], encoding: .utf8).split(separator: "\n")
         #expect(participants.count == 61)
         #expect(participants[0].hasPrefix("participant,group,score,AU01_c_mean,AU01_r_mean"))
@@ -72,7 +81,7 @@ import Testing
         let correlations = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n")
         #expect(correlations.count == 1 + 4 * 4)
         #expect(correlations.contains { $0.hasPrefix("AU05_r,occurrence,0,NA,NA,NA") })
-        let groups = try String(contentsOf: files[2], encoding: .utf8).split(separator: "\n")
+        let groups = try String(contentsOf: files[3], encoding: .utf8).split(separator: "\n")
         #expect(groups[0].split(separator: ",").count == 19 && groups.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 19 })
         #expect(ActionUnitStudy.field("a,b \"c\"") == "\"a,b \"\"c\"\"\"")
     }

@@ -205,5 +205,9 @@ func accuracy(_ predictions: [ParticipantPrediction]) -> Double {
         #expect(open.labels == SyntheticCohort.groups && open.temperature > 0)
         let undecided = s.transform(cohort.embeddings).filter { strict.match($0).predicted == nil }.count
         #expect(undecided > 0 && undecided < cohort.embeddings.count)
+        // External references (standard faces) keep their vectors; only T and the threshold are fitted.
+        let external = CosineMatcher(labels: strict.labels, references: strict.references)
+        let calibrated = external.calibrated(embeddings: s.transform(cohort.embeddings), labels: cohort.labels, targetErrorRate: 0.1)
+        #expect(calibrated.references == strict.references && calibrated.temperature != 1 && calibrated.marginThreshold > 0)
     }
 }
