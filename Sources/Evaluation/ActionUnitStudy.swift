@@ -26,6 +26,26 @@ public struct ActionUnitRecord: Sendable, Equatable {
         self.intensities = intensities
         self.occurrences = occurrences
     }
+
+    /// A record from OpenFace 2.0 action-unit columns (as `LandmarkSequence.actionUnits` holds them):
+    /// `AUxx_r` become the intensities and `AUxx_c` (1 present, 0 absent) the occurrences of AU "AUxx",
+    /// so that both measures of an AU share its name. Frames where `usable` is false (tracking failed)
+    /// and non-finite values are left out; other columns are ignored.
+    public init(participant: String, group: String?, score: Double?, openFaceColumns: [String: [Double]], usable: [Bool]? = nil) {
+        var intensities: [String: [Double]] = [:], occurrences: [String: [Bool]] = [:]
+        for (column, values) in openFaceColumns {
+            let kept = values.indices.filter { frame in
+                let frameUsable = usable.map { frame < $0.count && $0[frame] } ?? true
+                return frameUsable && values[frame].isFinite
+            }.map { values[$0] }
+            if column.hasSuffix("_r") {
+                intensities[String(column.dropLast(2))] = kept
+            } else if column.hasSuffix("_c") {
+                occurrences[String(column.dropLast(2))] = kept.map { $0 >= 0.5 }
+            }
+        }
+        self.init(participant: participant, group: group, score: score, intensities: intensities, occurrences: occurrences)
+    }
 }
 
 /// A per-participant summary of one AU's frames.
@@ -39,8 +59,10 @@ public enum ActionUnitMeasure: String, Sendable, Codable, CaseIterable {
     /// The share of frames in which the AU occurs (from occurrence flags).
     case occurrenceRate = "occurrence"
 
-    /// The measure of one participant's AU; nil when the participant has no frames (or flags) for it.
+    /// The measure of one participant's AU (non-finite intensities ignored); nil when the participant
+    /// has no frames (or flags) for it.
     func value(intensities: [Double]?, occurrences: [Bool]?) -> Double? {
+        let intensities = intensities?.filter(\.isFinite)
         switch self {
         case .meanIntensity:
             guard let x = intensities, !x.isEmpty else { return nil }

@@ -17,46 +17,46 @@ import Testing
             let au12 = series(1.2 + 0.3 * generator.nextGaussian())
             return ActionUnitRecord(
                 participant: "P\(i)", group: group, score: i == 59 ? nil : score,
-                intensities: ["AU01_r": au01, "AU05_r": au05, "AU12_r": au12],
-                occurrences: ["AU01_c": au01.map { $0 > 1.5 }])
+                intensities: ["AU01": au01, "AU05": au05, "AU12": au12],
+                occurrences: ["AU01": au01.map { $0 > 1.5 }])
         }
     }
 
     @Test func correlationsAndCorrection() throws {
         let study = ActionUnitStudy(records: records())
-        #expect(study.actionUnits == ["AU01_c", "AU01_r", "AU05_r", "AU12_r"])
+        #expect(study.actionUnits == ["AU01", "AU05", "AU12"])
         #expect(study.measures == ActionUnitMeasure.allCases)
         let rows = study.correlations()
         let mean = rows.filter { $0.measure == .meanIntensity }
-        #expect(mean.count == 4)
-        let au01 = try #require(mean.first { $0.actionUnit == "AU01_r" })
+        #expect(mean.count == 3)
+        let au01 = try #require(mean.first { $0.actionUnit == "AU01" })
         #expect(au01.pearson.count == 59) // the participant without a score is left out
         #expect(au01.pearson.coefficient > 0.6 && au01.pearsonQ < 0.001 && au01.spearmanQ < 0.001)
-        let au12 = try #require(mean.first { $0.actionUnit == "AU12_r" })
+        let au12 = try #require(mean.first { $0.actionUnit == "AU12" })
         #expect(au12.pearsonQ > 0.05)
         // The numbers are the plain tests on per-participant means, and q is BH over the AUs of the measure.
         let list = records()
-        let x = list.dropLast().map { Statistics.mean($0.intensities["AU01_r"]!) }
+        let x = list.dropLast().map { Statistics.mean($0.intensities["AU01"]!) }
         let y = list.dropLast().map { $0.score! }
         #expect(au01.pearson == HypothesisTests.pearson(x, y) && au01.spearman == HypothesisTests.spearman(x, y))
         let q = MultipleTesting.benjaminiHochberg(mean.map(\.pearson.pValue))
         #expect(zip(q, mean.map(\.pearsonQ)).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
-        // The occurrence flags give an occurrence rate only for AU01_c; intensities have none.
+        // Only AU01 has occurrence flags.
         let occurrence = rows.filter { $0.measure == .occurrenceRate }
-        #expect(occurrence.first { $0.actionUnit == "AU01_c" }!.pearson.count == 59)
-        #expect(occurrence.first { $0.actionUnit == "AU05_r" }!.pearson.pValue.isNaN)
+        #expect(occurrence.first { $0.actionUnit == "AU01" }!.pearson.count == 59)
+        #expect(occurrence.first { $0.actionUnit == "AU05" }!.pearson.pValue.isNaN)
     }
 
     @Test func groupComparisons() throws {
         let study = ActionUnitStudy(records: records(), measures: [.meanIntensity, .highPercentile])
         #expect(study.groups == ["HC", "SD"])
         let rows = study.groupComparisons()
-        #expect(rows.count == 2 * 3) // two measures × three AUs with intensities (AU01_c has none)
-        let au05 = try #require(rows.first { $0.actionUnit == "AU05_r" && $0.measure == .meanIntensity })
+        #expect(rows.count == 2 * 3) // two measures × three AUs
+        let au05 = try #require(rows.first { $0.actionUnit == "AU05" && $0.measure == .meanIntensity })
         #expect(au05.groupA == "HC" && au05.countA == 30 && au05.countB == 30)
         #expect(au05.meanA < au05.meanB && au05.cohensD < -1.2 && au05.welchQ < 0.001 && au05.mannWhitneyQ < 0.001)
         #expect(abs(au05.hedgesG) < abs(au05.cohensD))
-        let au12 = try #require(rows.first { $0.actionUnit == "AU12_r" && $0.measure == .meanIntensity })
+        let au12 = try #require(rows.first { $0.actionUnit == "AU12" && $0.measure == .meanIntensity })
         #expect(au12.welchQ > 0.05)
     }
 
@@ -76,13 +76,28 @@ import Testing
         }
         let participants = try String(contentsOf: files[0], encoding: .utf8).split(separator: "\n")
         #expect(participants.count == 61)
-        #expect(participants[0].hasPrefix("participant,group,score,AU01_c_mean,AU01_r_mean"))
+        #expect(participants[0].hasPrefix("participant,group,score,AU01_mean,AU05_mean,AU12_mean,AU01_sd"))
         #expect(participants[60].hasPrefix("P59,SD,NA,")) // the missing score
         let correlations = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n")
-        #expect(correlations.count == 1 + 4 * 4)
-        #expect(correlations.contains { $0.hasPrefix("AU05_r,occurrence,0,NA,NA,NA") })
+        #expect(correlations.count == 1 + 4 * 3)
+        #expect(correlations.contains { $0.hasPrefix("AU05,occurrence,0,NA,NA,NA") })
         let groups = try String(contentsOf: files[3], encoding: .utf8).split(separator: "\n")
         #expect(groups[0].split(separator: ",").count == 19 && groups.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 19 })
         #expect(ActionUnitStudy.field("a,b \"c\"") == "\"a,b \"\"c\"\"\"")
+    }
+}
+
+@Suite struct ActionUnitRecordTests {
+    @Test func openFaceColumnsShareTheActionUnitName() {
+        let record = ActionUnitRecord(
+            participant: "P1", group: "HC", score: 3,
+            openFaceColumns: ["AU01_r": [0.5, 1.5, .nan, 2.5], "AU01_c": [0, 1, 1, 1], "pose_Rx": [0, 0, 0, 0]],
+            usable: [true, true, true, false])
+        #expect(record.intensities == ["AU01": [0.5, 1.5]])
+        #expect(record.occurrences == ["AU01": [false, true, true]])
+        let study = ActionUnitStudy(records: [record])
+        #expect(study.actionUnits == ["AU01"])
+        #expect(study.values("AU01", .meanIntensity) == [1.0])
+        #expect(study.values("AU01", .occurrenceRate) == [2.0 / 3])
     }
 }
