@@ -94,5 +94,13 @@ import Testing
         // A statistic that ignores the labels: every shuffle ties, p = 1.
         let constant = PermutationTest.run(labels: labels, shuffles: 99, seed: 3) { _ in 0.5 }
         #expect(constant.pValue == 1)
+        // The parallel version draws the same permutations.
+        // (Alternating labels: the first ten hold five A, a typical value, so some shuffles reach it and some do not.)
+        let alternating = (0..<30).map { $0 % 2 == 0 ? "A" : "B" }
+        let statistic: @Sendable ([String]) -> Double = { shuffled in Double(shuffled.prefix(10).filter { $0 == "A" }.count) }
+        let sequential = PermutationTest.run(labels: alternating, shuffles: 99, seed: 5, statistic: statistic)
+        let parallel = PermutationTest.runInParallel(labels: alternating, shuffles: 99, seed: 5, threads: 2, statistic: statistic)
+        #expect(parallel == sequential)
+        #expect(sequential.observed == 5 && sequential.atLeastObserved > 20 && sequential.atLeastObserved < 90)
     }
 }
