@@ -126,9 +126,32 @@ public struct ActionUnitGroupComparison: Sendable, Equatable, Codable {
     public var hedgesG: Double
 }
 
+/// The test of one AU measure across all groups at once (for three or more groups, such as MDD, BD, HC).
+public struct ActionUnitOmnibus: Sendable, Equatable, Codable {
+    /// The action unit.
+    public var actionUnit: String
+    /// The per-participant measure.
+    public var measure: ActionUnitMeasure
+    /// The groups, sorted.
+    public var groups: [String]
+    /// Participants with a value per group.
+    public var counts: [Int]
+    /// Mean per group.
+    public var means: [Double]
+    /// One-way ANOVA.
+    public var anova: GroupsTest
+    /// Benjamini–Hochberg q of the ANOVA p over all AUs of this measure.
+    public var anovaQ: Double
+    /// The Kruskal–Wallis H test.
+    public var kruskalWallis: GroupsTest
+    /// Benjamini–Hochberg q of the Kruskal–Wallis p over all AUs of this measure.
+    public var kruskalWallisQ: Double
+}
+
 /// The action-unit study of Sugimori & Yamaguchi (Sci Rep 2025): per-participant AU intensity and
 /// occurrence statistics, their correlation with a clinical score (Pearson and Spearman, with
-/// Benjamini–Hochberg correction over AUs) and group comparisons (Welch's t, Mann–Whitney U, Cohen's d).
+/// Benjamini–Hochberg correction over AUs), pairwise group comparisons (Welch's t, Mann–Whitney U,
+/// Cohen's d) and, for three or more groups, omnibus tests (one-way ANOVA, Kruskal–Wallis).
 public struct ActionUnitStudy: Sendable {
     /// The action units, sorted.
     public let actionUnits: [String]
@@ -213,6 +236,37 @@ public struct ActionUnitStudy: Sendable {
         return rows
     }
 
+    /// ANOVA and Kruskal–Wallis of every AU measure across all groups (AUs where a group has no value,
+    /// or fewer than two groups have values, are left out).
+    public func omnibusTests() -> [ActionUnitOmnibus] {
+        let groups = self.groups
+        guard groups.count >= 2 else { return [] }
+        var rows: [ActionUnitOmnibus] = []
+        for measure in measures {
+            var family: [ActionUnitOmnibus] = []
+            for au in actionUnits {
+                var samples = Array(repeating: [Double](), count: groups.count)
+                for (record, value) in zip(records, values(au, measure)) {
+                    guard let value, value.isFinite, let group = record.group, let g = groups.firstIndex(of: group) else { continue }
+                    samples[g].append(value)
+                }
+                guard samples.allSatisfy({ !$0.isEmpty }) else { continue }
+                family.append(ActionUnitOmnibus(
+                    actionUnit: au, measure: measure, groups: groups, counts: samples.map(\.count), means: samples.map(Statistics.mean),
+                    anova: HypothesisTests.oneWayANOVA(samples), anovaQ: .nan,
+                    kruskalWallis: HypothesisTests.kruskalWallis(samples), kruskalWallisQ: .nan))
+            }
+            let anovaQ = MultipleTesting.benjaminiHochberg(family.map(\.anova.pValue))
+            let kruskalQ = MultipleTesting.benjaminiHochberg(family.map(\.kruskalWallis.pValue))
+            for k in family.indices {
+                family[k].anovaQ = anovaQ[k]
+                family[k].kruskalWallisQ = kruskalQ[k]
+            }
+            rows += family
+        }
+        return rows
+    }
+
     // MARK: Charts
 
     /// Spearman's ρ of each AU's `measure` with the score as bars (blue positive, orange negative),
@@ -284,9 +338,22 @@ public struct ActionUnitStudy: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The omnibus table as CSV (group counts and means joined by ";" in the order of `groups`).
+    public func omnibusCSV(_ rows: [ActionUnitOmnibus]) -> String {
+        var lines = ["action_unit,measure,groups,counts,means,anova_f,anova_df1,anova_df2,anova_p,anova_q,kruskal_h,kruskal_df,kruskal_p,kruskal_q"]
+        for r in rows {
+            let text = [Self.field(r.actionUnit), r.measure.rawValue, Self.field(r.groups.joined(separator: ";")),
+                        r.counts.map(String.init).joined(separator: ";"), r.means.map(Self.number).joined(separator: ";")]
+            let numbers = [r.anova.statistic, r.anova.numeratorDegreesOfFreedom, r.anova.denominatorDegreesOfFreedom, r.anova.pValue, r.anovaQ,
+                           r.kruskalWallis.statistic, r.kruskalWallis.numeratorDegreesOfFreedom, r.kruskalWallis.pValue, r.kruskalWallisQ]
+            lines.append((text + numbers.map(Self.number)).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Writes `NAME-participants.csv`, `NAME-correlations.csv` and `.png` (when any record has a score) and
-    /// `NAME-groups.csv` and `.png` (when there are two or more groups; the chart shows the first pair) into
-    /// `folder`, atomically; returns their URLs.
+    /// `NAME-groups.csv` and `.png` (when there are two or more groups; the chart shows the first pair) and
+    /// `NAME-omnibus.csv` (three or more groups) into `folder`, atomically; returns their URLs.
     @discardableResult
     public func write(to folder: URL, name: String = "au-stats") throws -> [URL] {
         var written: [URL] = []
@@ -310,6 +377,7 @@ public struct ActionUnitStudy: Sendable {
             try PNG.write(groupComparisonChart(rows), to: url)
             written.append(url)
         }
+        if groups.count >= 3 { try save(omnibusCSV(omnibusTests()), "omnibus") }
         return written
     }
 

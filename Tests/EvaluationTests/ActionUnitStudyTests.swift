@@ -60,6 +60,21 @@ import Testing
         #expect(au12.welchQ > 0.05)
     }
 
+    @Test func omnibusTestsAcrossThreeGroups() throws {
+        var list = records()
+        for i in list.indices where i % 3 == 0 { list[i].group = "MDD" }
+        let study = ActionUnitStudy(records: list, measures: [.meanIntensity])
+        #expect(study.groups == ["HC", "MDD", "SD"])
+        let rows = study.omnibusTests()
+        #expect(rows.count == 3)
+        let au05 = try #require(rows.first { $0.actionUnit == "AU05" })
+        #expect(au05.counts.reduce(0, +) == 60 && au05.anova.numeratorDegreesOfFreedom == 2 && au05.anova.denominatorDegreesOfFreedom == 57)
+        #expect(au05.anovaQ < 0.001 && au05.kruskalWallisQ < 0.001)
+        let samples = study.groups.map { g in zip(list, study.values("AU05", .meanIntensity)).filter { $0.0.group == g }.map { $0.1! } }
+        #expect(au05.anova == HypothesisTests.oneWayANOVA(samples) && au05.kruskalWallis == HypothesisTests.kruskalWallis(samples))
+        #expect(study.omnibusCSV(rows).split(separator: "\n").count == 4)
+    }
+
     @Test func writesCSVTables() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-au-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
