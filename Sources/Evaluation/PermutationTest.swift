@@ -37,11 +37,13 @@ public enum PermutationTest {
 
     /// `run(labels:shuffles:seed:statistic:)` with the shuffles evaluated on `threads` threads (all cores
     /// by default). The permutations are drawn in the same order, so the result equals the sequential one.
+    /// Pass `observed` when the statistic on the true labels is already known, to skip recomputing it.
     public static func runInParallel<Label: Sendable>(
-        labels: [Label], shuffles: Int, seed: UInt64, threads: Int? = nil, statistic: @Sendable ([Label]) -> Double
+        labels: [Label], shuffles: Int, seed: UInt64, threads: Int? = nil, observed known: Double? = nil,
+        statistic: @Sendable ([Label]) -> Double
     ) -> PermutationTestResult {
         precondition(shuffles > 0, "a permutation test needs at least one shuffle")
-        let observed = statistic(labels)
+        let observed = known ?? statistic(labels)
         var generator = SeededGenerator(seed: seed)
         let permutations = (0..<shuffles).map { _ in generator.shuffled(labels) }
         let values = Parallel.map(shuffles, threads: threads) { statistic(permutations[$0]) }
