@@ -183,8 +183,11 @@ public enum HypothesisTests {
 
     /// P(U ≥ u) under H₀ for sample sizes m, n, by the recursion
     /// p(u; m, n) = m/(m+n) · p(u − n; m − 1, n) + n/(m+n) · p(u; m, n − 1) on probabilities.
-    static func exactUpperTail(_ u: Int, _ m: Int, _ n: Int) -> Double {
-        precondition(m * n <= 1_000_000, "the exact Mann–Whitney distribution is for small samples")
+    /// The distribution is the same with the sizes swapped, so the smaller size is taken as n: the work
+    /// is O(m · n² · m) and the memory O(n · m · n).
+    static func exactUpperTail(_ u: Int, _ first: Int, _ second: Int) -> Double {
+        let m = max(first, second), n = min(first, second)
+        precondition(m * n * n <= 50_000_000, "the exact Mann–Whitney distribution is for small samples; use .asymptotic")
         // previous[j] is the distribution of U for sizes (i − 1, j); current[j] for (i, j).
         var previous = (0...n).map { _ in [1.0] } // i = 0: U is 0 with certainty
         for i in 1...m {
