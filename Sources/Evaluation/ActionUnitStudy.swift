@@ -106,12 +106,18 @@ public struct ActionUnitGroupComparison: Sendable, Equatable, Codable {
     public var groupA: String
     /// The second group.
     public var groupB: String
-    /// Participants in each group with a value.
-    public var countA: Int, countB: Int
-    /// Group means.
-    public var meanA: Double, meanB: Double
-    /// Group standard deviations.
-    public var sdA: Double, sdB: Double
+    /// Participants of group A with a value.
+    public var countA: Int
+    /// Participants of group B with a value.
+    public var countB: Int
+    /// Group A's mean.
+    public var meanA: Double
+    /// Group B's mean.
+    public var meanB: Double
+    /// Group A's standard deviation.
+    public var sdA: Double
+    /// Group B's standard deviation.
+    public var sdB: Double
     /// Welch's t-test of A against B.
     public var welch: WelchTTest
     /// Benjamini–Hochberg q of Welch's p over all AUs of this measure and pair.
