@@ -26,7 +26,7 @@ public struct OpenFaceActionUnitTable: Sendable, Equatable {
         guard !auColumns.isEmpty else {
             throw FileError(path, "the file has no OpenFace action-unit columns (AU01_r ... AU45_r, AU01_c ... AU45_c)", at: "line 1")
         }
-        try table.requireRows()
+        try table.requireRows(named: "frames")
         var columns = [String: [Double]](uniqueKeysWithValues: auColumns.map { ($0.element, []) })
         var usable: [Bool] = []
         var times: [Double]? = index["timestamp"] == nil ? nil : []

@@ -9,7 +9,9 @@ struct FaceAtlasCommand: ParsableCommand {
         abstract: "3D digital face mapping for affective-disorder research and teaching.",
         discussion: "Run 'faceatlas help SUBCOMMAND' for the options of each task.",
         subcommands: [ModelCommand.self, FitCommand.self, TrackCommand.self, BenchCommand.self, InspectCommand.self,
-                      VerifyCommand.self, ImportParamsCommand.self, AnonymizeCommand.self, PrivacyAuditCommand.self]
+                      VerifyCommand.self, ImportParamsCommand.self, AnonymizeCommand.self, PrivacyAuditCommand.self,
+                      AtlasCommand.self, ExportCommand.self, RenderCommand.self, MatchCommand.self, EvaluateCommand.self,
+                      SynthCommand.self]
     )
 }
 
