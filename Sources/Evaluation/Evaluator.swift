@@ -65,37 +65,37 @@ public struct Evaluator: Sendable {
         self.seed = seed
     }
 
-    /// Evaluates a method on one row per participant.
+    /// Evaluates a method on one row per participant: the summary and the out-of-sample predictions.
     ///
     /// `fitAndPredict(training, test, labels)` must fit on the `training` rows using `labels` (which are
     /// shuffled during the permutation test) and answer for each `test` row, in order. It never sees a
-    /// test participant's label through `training`, since the splits are by participant.
+    /// test participant's label through `training`, since the splits are by participant. `progress`, if
+    /// given, advances once for the evaluation and once per permutation.
     public func evaluate(
-        participants: [String], labels: [String],
+        participants: [String], labels: [String], progress: ProgressReporter? = nil,
         fitAndPredict: @escaping @Sendable (_ training: [Int], _ test: [Int], _ labels: [String]) throws -> [MethodAnswer]
-    ) throws -> EvaluationSummary {
+    ) throws -> (summary: EvaluationSummary, predictions: [ParticipantPrediction]) {
         precondition(participants.count == labels.count, "one label per participant")
         precondition(Set(participants).count == participants.count, "the evaluator takes one row per participant")
         for label in Set(labels) where !classes.contains(label) {
             throw UsageError("the label \(label) is not one of the classes \(classes.joined(separator: ", "))")
         }
         let predictions = try outOfSamplePredictions(participants: participants, labels: labels, fitAndPredict: fitAndPredict)
+        progress?.advance()
         var permutationTest: PermutationTestResult?
         if permutations > 0 {
             let observed = Self.accuracy(predictions)
-            let shuffledAccuracy: @Sendable ([String]) -> Double = { [self] shuffled in
-                // A shuffle whose splits or fits fail counts as reaching the observed value (conservative).
-                guard let p = try? outOfSamplePredictions(participants: participants, labels: shuffled, fitAndPredict: fitAndPredict) else {
-                    return .infinity
-                }
-                return Self.accuracy(p)
+            let shuffledAccuracy: @Sendable ([String]) throws -> Double = { [self] shuffled in
+                defer { progress?.advance() }
+                return Self.accuracy(try outOfSamplePredictions(participants: participants, labels: shuffled, fitAndPredict: fitAndPredict))
             }
             // The permutations use the next seed, so that they are not the generator states of the splits.
-            permutationTest = PermutationTest.runInParallel(labels: labels, shuffles: permutations, seed: seed &+ 1, threads: threads,
+            permutationTest = try PermutationTest.runInParallel(labels: labels, shuffles: permutations, seed: seed &+ 1, threads: threads,
                                                             observed: observed, statistic: shuffledAccuracy)
         }
-        return EvaluationSummary(method: method, design: design.description, classes: classes, predictions: predictions,
-                                 bootstrapResamples: bootstrapResamples, seed: seed, permutationTest: permutationTest)
+        let summary = EvaluationSummary(method: method, design: design.description, classes: classes, predictions: predictions,
+                                        bootstrapResamples: bootstrapResamples, seed: seed, permutationTest: permutationTest)
+        return (summary, predictions)
     }
 
     /// The predictions for every test participant of the design's splits.

@@ -10,13 +10,14 @@ import Testing
     @Test func theMethodNeverSeesATestParticipantInTraining() throws {
         let participants = self.participants
         let evaluator = Evaluator(method: "probe", classes: ["A", "B", "C"], design: .folds(3), seed: 1)
-        let summary = try evaluator.evaluate(participants: participants, labels: labels) { training, test, labels in
+        let (summary, predictions) = try evaluator.evaluate(participants: participants, labels: labels) { training, test, labels in
             #expect(Set(training).isDisjoint(with: test))
             #expect(training.count == 20 && test.count == 10)
             // Predict the training majority (all tied: the first class), with uniform probabilities.
             return test.map { _ in MethodAnswer(predicted: "A", probabilities: [1.0 / 3, 1.0 / 3, 1.0 / 3]) }
         }
         #expect(summary.participants == 30 && abs(summary.accuracy.value - 1.0 / 3) < 1e-12)
+        #expect(Set(predictions.map(\.participant)) == Set(participants) && predictions.allSatisfy { $0.predicted == "A" })
         #expect(summary.macroAUC?.value == 0.5)
         #expect(summary.permutationTest == nil)
     }

@@ -84,7 +84,7 @@ import Testing
         }
     }
 
-    @Test func permutationTestPValue() {
+    @Test func permutationTestPValue() throws {
         let labels = (0..<30).map { $0 < 15 ? "A" : "B" }
         // A statistic that only the true order reaches: p = 1 / (1 + N).
         let exact = PermutationTest.run(labels: labels, shuffles: 199, seed: 3) { shuffled in
@@ -99,8 +99,16 @@ import Testing
         let alternating = (0..<30).map { $0 % 2 == 0 ? "A" : "B" }
         let statistic: @Sendable ([String]) -> Double = { shuffled in Double(shuffled.prefix(10).filter { $0 == "A" }.count) }
         let sequential = PermutationTest.run(labels: alternating, shuffles: 99, seed: 5, statistic: statistic)
-        let parallel = PermutationTest.runInParallel(labels: alternating, shuffles: 99, seed: 5, threads: 2, statistic: statistic)
+        let parallel = try PermutationTest.runInParallel(labels: alternating, shuffles: 99, seed: 5, threads: 2, statistic: statistic)
         #expect(parallel == sequential)
         #expect(sequential.observed == 5 && sequential.atLeastObserved > 20 && sequential.atLeastObserved < 90)
+        // A failing shuffle fails the test instead of counting silently.
+        struct Failure: Error {}
+        #expect(throws: Failure.self) {
+            try PermutationTest.runInParallel(labels: alternating, shuffles: 9, seed: 5, threads: 2) { shuffled in
+                if shuffled == alternating { return 1 }
+                throw Failure()
+            }
+        }
     }
 }

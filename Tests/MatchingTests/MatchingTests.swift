@@ -228,14 +228,14 @@ func accuracy(_ predictions: [ParticipantPrediction]) -> Double {
             var evaluator = Evaluator(method: name, classes: SyntheticCohort.groups, design: .folds(5), seed: 3)
             evaluator.bootstrapResamples = 200
             evaluator.permutations = 19
-            let summary = try evaluator.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method)
+            let summary = try evaluator.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method).summary
             #expect(summary.participants == 120 && summary.accuracy.value > 0.7)
             #expect(summary.permutationTest?.pValue == 1.0 / 20)
             #expect(summary.design.hasPrefix("5-fold"))
 
             // A 7:2 split scores the test side only: 2/9 of each group of 40 (8.9 → 9 or 8).
             let split = Evaluator(method: name, classes: SyntheticCohort.groups, design: .split(SplitRatio("7:2")!), seed: 3)
-            let held = try split.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method)
+            let held = try split.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method).summary
             #expect(held.participants >= 24 && held.participants <= 30 && held.accuracy.value > 0.6)
         }
     }
