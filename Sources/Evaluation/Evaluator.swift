@@ -1,4 +1,5 @@
 import FaceAtlasCore
+import Numerics
 
 /// How participants are divided for an evaluation.
 public enum EvaluationDesign: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -89,6 +90,8 @@ public struct Evaluator: Sendable {
                 defer { progress?.advance() }
                 return Self.accuracy(try outOfSamplePredictions(participants: participants, labels: shuffled, fitAndPredict: fitAndPredict))
             }
+            // The shuffles run in parallel over small matrices: OpenBLAS threads on top would only spin.
+            BLASThreads.useSingleThread()
             // The permutations use the next seed, so that they are not the generator states of the splits.
             permutationTest = try PermutationTest.runInParallel(labels: labels, shuffles: permutations, seed: seed &+ 1, threads: threads,
                                                             observed: observed, statistic: shuffledAccuracy)
