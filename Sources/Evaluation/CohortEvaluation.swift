@@ -19,17 +19,7 @@ public struct CohortEvaluation: Sendable {
     }
 
     /// How participants are split.
-    public enum Design: Sendable, Equatable {
-        case folds(Int)
-        case split(SplitRatio)
-
-        public var description: String {
-            switch self {
-            case .folds(let k): "\(k)-fold participant-level stratified cross-validation"
-            case .split(let r): "participant-level stratified \(r) split (training:validation:test)"
-            }
-        }
-    }
+    public typealias Design = EvaluationDesign
 
     public let model: FaceModel
     public let modelID: String
@@ -72,18 +62,9 @@ public struct CohortEvaluation: Sendable {
         }
         let recordingsOf = Dictionary(grouping: recordings.indices, by: { recordings[$0].entry.subject })
 
-        func evaluate(_ labels: [String]) throws -> [ParticipantPrediction] {
-            let splits: [ParticipantSplit]
-            switch design {
-            case .folds(let k): splits = try ParticipantSplit.stratifiedFolds(participants: names, groups: labels, folds: k, seed: seed)
-            case .split(let ratio): splits = [try ParticipantSplit.stratified(participants: names, groups: labels, ratio: ratio, seed: seed)]
-            }
-            return try CrossValidation.predictions(splits: splits, participantOfRow: names) { training, test in
-                try predict(training: training, test: test, labels: labels)
-            }
-        }
-
-        func predict(training: [Int], test: [Int], labels: [String]) throws -> [ParticipantPrediction] {
+        // Everything fitted below sees only the training participants of a split, under the labels given
+        // (the true ones, or shuffled ones in the permutation test).
+        let predict: @Sendable (_ training: [Int], _ test: [Int], _ labels: [String]) throws -> [MethodAnswer] = { [self] training, test, labels in
             let trainingGroups = groups.filter { g in training.contains { labels[$0] == g } }
             switch method {
             case .biomarker:
@@ -94,7 +75,7 @@ public struct CohortEvaluation: Sendable {
                     let row = standardizer.transform(features[i].indices.map { features[i][$0].isFinite ? features[i][$0] : x.means[$0] })
                     let p = classifier.probabilities(of: row)
                     let ordered = groups.map { g in classifier.classes.firstIndex(of: g).map { p[$0] } ?? 0 }
-                    return ParticipantPrediction(participant: names[i], truth: labels[i], predicted: classifier.predict(row), probabilities: ordered)
+                    return MethodAnswer(predicted: classifier.predict(row), probabilities: ordered)
                 }
             case .matcher:
                 // The atlas of the training participants (under these labels) gives the standard faces.
@@ -113,25 +94,17 @@ public struct CohortEvaluation: Sendable {
                 return test.map { i in
                     let result = matcher.matcher.match(matcher.standardized(features[i]))
                     let ordered = groups.map { g in result.labels.firstIndex(of: g).map { result.probabilities[$0] } ?? 0 }
-                    return ParticipantPrediction(participant: names[i], truth: labels[i], predicted: result.predicted, probabilities: ordered)
+                    return MethodAnswer(predicted: result.predicted, probabilities: ordered)
                 }
             }
         }
 
-        let predictions = try evaluate(labels)
-        progress?.advance()
-        var permutation: PermutationTestResult? = nil
-        if permutations > 0 {
-            permutation = try PermutationTest.run(labels: labels, shuffles: permutations, seed: seed &+ 1) { shuffled in
-                defer { progress?.advance() }
-                let p = shuffled == labels ? predictions : try evaluate(shuffled)
-                return Double(p.filter { $0.predicted == $0.truth }.count) / Double(max(p.count, 1))
-            }
-        }
-        let summary = EvaluationSummary(
+        var evaluator = Evaluator(
             method: method == .matcher ? "matcher (dynamics encoder, \(referenceMode.rawValue) references)" : "biomarker (logistic regression on motion energies)",
-            design: design.description, classes: groups, predictions: predictions,
-            bootstrapResamples: bootstrapResamples, seed: seed, permutationTest: permutation)
+            classes: groups, design: design, seed: seed)
+        evaluator.bootstrapResamples = bootstrapResamples
+        evaluator.permutations = permutations
+        let (summary, predictions) = try evaluator.evaluate(participants: names, labels: labels, progress: progress, fitAndPredict: predict)
         return (summary, predictions)
     }
 }

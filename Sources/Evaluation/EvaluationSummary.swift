@@ -174,6 +174,8 @@ extension EvaluationSummary {
             "- Design: \(design)",
             "- Participants: \(participants) (\(decided) decided, coverage \(String(format: "%.1f", 100 * coverage))%)",
             "- Seed: \(seed); \(bootstrapResamples) bootstrap resamples of participants, \(level)% percentile intervals",
+            "  (the intervals resample the participants' out-of-sample predictions; they do not include the variability",
+            "  of refitting the method, so for significance use the permutation test)",
             "",
             "| metric | value [\(level)% CI] |",
             "| --- | --- |",

@@ -30,7 +30,12 @@ public enum SplitError: Error, Equatable, CustomStringConvertible, Sendable {
 public struct ParticipantSplit: Sendable, Equatable, Codable {
     /// The side of a split.
     public enum Side: String, Sendable, Codable, CaseIterable {
-        case training, validation, test
+        /// Fitting.
+        case training
+        /// Tuning.
+        case validation
+        /// Measuring.
+        case test
     }
 
     /// Participants used for fitting.

@@ -1,3 +1,4 @@
+import FaceAtlasCore
 import Numerics
 
 /// The result of a label-permutation test.
@@ -30,6 +31,25 @@ public enum PermutationTest {
             // "At least" tolerates rounding, so that a shuffle reproducing the observed value counts.
             if try statistic(generator.shuffled(labels)) >= observed - 1e-12 { atLeast += 1 }
         }
+        return PermutationTestResult(observed: observed, shuffles: shuffles, atLeastObserved: atLeast,
+                                     pValue: Double(1 + atLeast) / Double(1 + shuffles))
+    }
+
+    /// `run(labels:shuffles:seed:statistic:)` with the shuffles evaluated on `threads` threads (all cores
+    /// by default). The permutations are drawn in the same order, so the result equals the sequential one.
+    /// Pass `observed` when the statistic on the true labels is already known, to skip recomputing it.
+    /// The first error of any shuffle is rethrown once all have run.
+    public static func runInParallel<Label: Sendable>(
+        labels: [Label], shuffles: Int, seed: UInt64, threads: Int? = nil, observed known: Double? = nil,
+        statistic: @Sendable ([Label]) throws -> Double
+    ) throws -> PermutationTestResult {
+        precondition(shuffles > 0, "a permutation test needs at least one shuffle")
+        let observed = try known ?? statistic(labels)
+        var generator = SeededGenerator(seed: seed)
+        let permutations = (0..<shuffles).map { _ in generator.shuffled(labels) }
+        let outcomes = Parallel.map(shuffles, threads: threads) { k in Result { try statistic(permutations[k]) } }
+        let values = try outcomes.map { try $0.get() }
+        let atLeast = values.filter { $0 >= observed - 1e-12 }.count
         return PermutationTestResult(observed: observed, shuffles: shuffles, atLeastObserved: atLeast,
                                      pValue: Double(1 + atLeast) / Double(1 + shuffles))
     }

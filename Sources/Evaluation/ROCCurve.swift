@@ -17,6 +17,7 @@ public struct ROCCurve: Sendable, Equatable, Codable {
     /// The curve of `scores` against the binary truth `positives`; nil when either side has no cases.
     public init?(scores: [Double], positives: [Bool]) {
         precondition(scores.count == positives.count, "\(scores.count) scores but \(positives.count) labels")
+        precondition(scores.allSatisfy(\.isFinite), "ROC scores must be finite")
         let positiveCount = positives.filter { $0 }.count, negativeCount = positives.count - positiveCount
         guard positiveCount > 0, negativeCount > 0 else { return nil }
         let order = scores.indices.sorted { scores[$0] > scores[$1] }

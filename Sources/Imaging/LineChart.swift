@@ -8,7 +8,7 @@ public struct LineChart: Sendable {
     public struct Series: Sendable {
         /// The legend entry (series with an empty name are left out of the legend).
         public var name: String
-        /// The points in data coordinates, drawn in order.
+        /// The points in data coordinates, drawn in order (clamped to the chart's ranges).
         public var points: [(x: Double, y: Double)]
         /// The RGB colour.
         public var color: [UInt8]
@@ -106,9 +106,11 @@ public struct LineChart: Sendable {
                        ImagePoint(Double(left), Double(top))]
         image.drawPolyline(corners, width: 1.5, color: axisColor)
 
-        // Series, clipped to the plot area by construction of the ranges.
+        // Series; points outside the ranges are clamped to the frame.
         for line in series {
-            let points = line.points.map { ImagePoint(px($0.x), py($0.y)) }
+            let points = line.points.map { p in
+                ImagePoint(px(min(max(p.x, xRange.lowerBound), xRange.upperBound)), py(min(max(p.y, yRange.lowerBound), yRange.upperBound)))
+            }
             if line.markerRadius > 0 {
                 for p in points { image.fillDisc(centre: p, radius: line.markerRadius, color: line.color) }
             }

@@ -98,6 +98,22 @@ public struct CosineMatcher: Sendable, Equatable, Codable {
         return CosineMatcher(labels: groups, references: means, temperature: temperature, marginThreshold: threshold)
     }
 
+    /// This matcher with its temperature (and, when `targetErrorRate` is given, its margin threshold) fitted
+    /// on labelled training embeddings, keeping the references: for references given from outside, such
+    /// as the embeddings of the atlas's standard faces. Every label must be one of the references' labels.
+    public func calibrated(embeddings: [[Double]], labels: [String], targetErrorRate: Double? = nil) -> CosineMatcher {
+        precondition(embeddings.count == labels.count && !embeddings.isEmpty, "one label per training embedding")
+        let truth = labels.map { label in
+            guard let k = self.labels.firstIndex(of: label) else { preconditionFailure("no reference for label \(label)") }
+            return k
+        }
+        let s = embeddings.map(similarities)
+        var result = self
+        result.temperature = Self.fittedTemperature(similarities: s, truth: truth)
+        result.marginThreshold = targetErrorRate.map { Self.marginThreshold(similarities: s, truth: truth, targetErrorRate: $0) } ?? 0
+        return result
+    }
+
     /// The temperature T maximizing Σᵢ log softmax(sᵢ / T)[truthᵢ], by golden-section search on log T
     /// over [10⁻⁴, 10²] (the negative log-likelihood is convex in 1/T, hence unimodal in log T).
     public static func fittedTemperature(similarities: [[Double]], truth: [Int]) -> Double {

@@ -42,6 +42,18 @@ public struct MannWhitneyUTest: Sendable, Equatable, Codable {
     public var method: Method
 }
 
+/// A test of k ≥ 2 independent groups (one-way ANOVA or Kruskal–Wallis).
+public struct GroupsTest: Sendable, Equatable, Codable {
+    /// F (ANOVA) or H (Kruskal–Wallis); NaN when undefined.
+    public var statistic: Double
+    /// k − 1.
+    public var numeratorDegreesOfFreedom: Double
+    /// N − k for the F test, 0 for the χ² approximation of H.
+    public var denominatorDegreesOfFreedom: Double
+    /// The p-value (upper tail).
+    public var pValue: Double
+}
+
 /// Two-sided hypothesis tests: correlation (Pearson, Spearman) and two-sample comparisons
 /// (Welch's t, Mann–Whitney U). They agree with `scipy.stats` (`pearsonr`, `spearmanr`,
 /// `ttest_ind(equal_var=False)`, `mannwhitneyu`) to about 1e-10.
@@ -125,10 +137,57 @@ public enum HypothesisTests {
         return MannWhitneyUTest(u: u1, pValue: p, method: chosen)
     }
 
+    /// One-way analysis of variance of `groups` (each with at least one value, at least two groups, N > k):
+    /// F = (between-group mean square) / (within-group mean square) on (k − 1, N − k) degrees of freedom.
+    public static func oneWayANOVA(_ groups: [[Double]]) -> GroupsTest {
+        precondition(groups.count >= 2 && groups.allSatisfy { !$0.isEmpty }, "ANOVA needs at least two non-empty groups")
+        let k = Double(groups.count), n = Double(groups.reduce(0) { $0 + $1.count })
+        let grand = groups.joined().reduce(0, +) / n
+        var between = 0.0, within = 0.0
+        for g in groups {
+            let m = Statistics.mean(g)
+            between += Double(g.count) * (m - grand) * (m - grand)
+            within += g.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+        }
+        let df1 = k - 1, df2 = n - k
+        guard df2 > 0, within > 0 else {
+            return GroupsTest(statistic: .nan, numeratorDegreesOfFreedom: df1, denominatorDegreesOfFreedom: df2, pValue: .nan)
+        }
+        let f = (between / df1) / (within / df2)
+        let p = FDistribution(numeratorDegreesOfFreedom: df1, denominatorDegreesOfFreedom: df2).survival(f)
+        return GroupsTest(statistic: f, numeratorDegreesOfFreedom: df1, denominatorDegreesOfFreedom: df2, pValue: p)
+    }
+
+    /// The Kruskal–Wallis H test of `groups` on average ranks with the tie correction, p from χ² on k − 1
+    /// degrees of freedom (as `scipy.stats.kruskal`).
+    public static func kruskalWallis(_ groups: [[Double]]) -> GroupsTest {
+        precondition(groups.count >= 2 && groups.allSatisfy { !$0.isEmpty }, "Kruskal–Wallis needs at least two non-empty groups")
+        let all = Array(groups.joined())
+        let ranks = Ranking.averageRanks(all)
+        let n = Double(all.count), df = Double(groups.count - 1)
+        var h = 0.0, start = 0
+        for g in groups {
+            let sum = ranks[start..<(start + g.count)].reduce(0, +)
+            h += sum * sum / Double(g.count)
+            start += g.count
+        }
+        h = 12 / (n * (n + 1)) * h - 3 * (n + 1)
+        let correction = 1 - Ranking.tieGroupSizes(all).reduce(0.0) { $0 + Double($1 * $1 * $1 - $1) } / (n * n * n - n)
+        guard correction > 0 else {
+            return GroupsTest(statistic: .nan, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: 0, pValue: .nan)
+        }
+        h /= correction
+        return GroupsTest(statistic: h, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: 0,
+                          pValue: ChiSquaredDistribution(degreesOfFreedom: df).survival(h))
+    }
+
     /// P(U ≥ u) under H₀ for sample sizes m, n, by the recursion
     /// p(u; m, n) = m/(m+n) · p(u − n; m − 1, n) + n/(m+n) · p(u; m, n − 1) on probabilities.
-    static func exactUpperTail(_ u: Int, _ m: Int, _ n: Int) -> Double {
-        precondition(m * n <= 1_000_000, "the exact Mann–Whitney distribution is for small samples")
+    /// The distribution is the same with the sizes swapped, so the smaller size is taken as n: the work
+    /// is O(m · n² · m) and the memory O(n · m · n).
+    static func exactUpperTail(_ u: Int, _ first: Int, _ second: Int) -> Double {
+        let m = max(first, second), n = min(first, second)
+        precondition(m * n * n <= 50_000_000, "the exact Mann–Whitney distribution is for small samples; use .asymptotic")
         // previous[j] is the distribution of U for sizes (i − 1, j); current[j] for (i, j).
         var previous = (0...n).map { _ in [1.0] } // i = 0: U is 0 with certainty
         for i in 1...m {

@@ -84,7 +84,7 @@ import Testing
         }
     }
 
-    @Test func permutationTestPValue() {
+    @Test func permutationTestPValue() throws {
         let labels = (0..<30).map { $0 < 15 ? "A" : "B" }
         // A statistic that only the true order reaches: p = 1 / (1 + N).
         let exact = PermutationTest.run(labels: labels, shuffles: 199, seed: 3) { shuffled in
@@ -94,5 +94,21 @@ import Testing
         // A statistic that ignores the labels: every shuffle ties, p = 1.
         let constant = PermutationTest.run(labels: labels, shuffles: 99, seed: 3) { _ in 0.5 }
         #expect(constant.pValue == 1)
+        // The parallel version draws the same permutations.
+        // (Alternating labels: the first ten hold five A, a typical value, so some shuffles reach it and some do not.)
+        let alternating = (0..<30).map { $0 % 2 == 0 ? "A" : "B" }
+        let statistic: @Sendable ([String]) -> Double = { shuffled in Double(shuffled.prefix(10).filter { $0 == "A" }.count) }
+        let sequential = PermutationTest.run(labels: alternating, shuffles: 99, seed: 5, statistic: statistic)
+        let parallel = try PermutationTest.runInParallel(labels: alternating, shuffles: 99, seed: 5, threads: 2, statistic: statistic)
+        #expect(parallel == sequential)
+        #expect(sequential.observed == 5 && sequential.atLeastObserved > 20 && sequential.atLeastObserved < 90)
+        // A failing shuffle fails the test instead of counting silently.
+        struct Failure: Error {}
+        #expect(throws: Failure.self) {
+            try PermutationTest.runInParallel(labels: alternating, shuffles: 9, seed: 5, threads: 2) { shuffled in
+                if shuffled == alternating { return 1 }
+                throw Failure()
+            }
+        }
     }
 }

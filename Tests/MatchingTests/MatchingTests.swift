@@ -205,5 +205,38 @@ func accuracy(_ predictions: [ParticipantPrediction]) -> Double {
         #expect(open.labels == SyntheticCohort.groups && open.temperature > 0)
         let undecided = s.transform(cohort.embeddings).filter { strict.match($0).predicted == nil }.count
         #expect(undecided > 0 && undecided < cohort.embeddings.count)
+        // External references (standard faces) keep their vectors; only T and the threshold are fitted.
+        let external = CosineMatcher(labels: strict.labels, references: strict.references)
+        let calibrated = external.calibrated(embeddings: s.transform(cohort.embeddings), labels: cohort.labels, targetErrorRate: 0.1)
+        #expect(calibrated.references == strict.references && calibrated.temperature != 1 && calibrated.marginThreshold > 0)
+    }
+}
+
+@Suite struct EvaluatorWithMatchingTests {
+    @Test func evaluatorRunsTheMatcherAndTheClassifierEndToEnd() throws {
+        let cohort = SyntheticCohort(perGroup: 40, separation: 1.6, seed: 12)
+        let embeddings = cohort.embeddings
+        let matcher: @Sendable ([Int], [Int], [String]) throws -> [MethodAnswer] = { training, test, labels in
+            let answers = matcherMethod(training.map { embeddings[$0] }, training.map { labels[$0] }, test.map { embeddings[$0] })
+            return answers.map { MethodAnswer(predicted: $0.predicted, probabilities: $0.probabilities) }
+        }
+        let logistic: @Sendable ([Int], [Int], [String]) throws -> [MethodAnswer] = { training, test, labels in
+            let model = try LogisticRegressionClassifier(fitting: training.map { embeddings[$0] }, labels: training.map { labels[$0] })
+            return test.map { MethodAnswer(predicted: model.predict(embeddings[$0]), probabilities: model.probabilities(of: embeddings[$0])) }
+        }
+        for (name, method) in [("matcher", matcher), ("biomarker", logistic)] {
+            var evaluator = Evaluator(method: name, classes: SyntheticCohort.groups, design: .folds(5), seed: 3)
+            evaluator.bootstrapResamples = 200
+            evaluator.permutations = 19
+            let summary = try evaluator.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method).summary
+            #expect(summary.participants == 120 && summary.accuracy.value > 0.7)
+            #expect(summary.permutationTest?.pValue == 1.0 / 20)
+            #expect(summary.design.hasPrefix("5-fold"))
+
+            // A 7:2 split scores the test side only: 2/9 of each group of 40 (8.9 → 9 or 8).
+            let split = Evaluator(method: name, classes: SyntheticCohort.groups, design: .split(SplitRatio("7:2")!), seed: 3)
+            let held = try split.evaluate(participants: cohort.participants, labels: cohort.labels, fitAndPredict: method).summary
+            #expect(held.participants >= 24 && held.participants <= 30 && held.accuracy.value > 0.6)
+        }
     }
 }

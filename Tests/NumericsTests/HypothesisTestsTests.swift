@@ -165,6 +165,29 @@ import Testing
         #expect(close(HypothesisTests.mannWhitneyU(g, h, method: .exact).pValue, 0.00013917970574317323))
     }
 
+    @Test func anovaAndKruskalWallisMatchSciPy() {
+        let c = [5.9, 6.3, 5.2, 6.1, 6.6]
+        // stats.f_oneway(a, b, c), stats.kruskal(a, b, c)
+        let f = HypothesisTests.oneWayANOVA([a, b, c])
+        #expect(close(f.statistic, 11.208929675925253) && close(f.pValue, 0.0006891166947600849))
+        #expect(f.numeratorDegreesOfFreedom == 2 && f.denominatorDegreesOfFreedom == 18)
+        let h = HypothesisTests.kruskalWallis([a, b, c])
+        #expect(close(h.statistic, 10.997676363974348) && close(h.pValue, 0.004091522282409215))
+        // With ties (tie-corrected H).
+        let x: [Double] = [1, 2, 2, 3, 3, 3, 4], y: [Double] = [2, 3, 3, 4, 5, 5], z: [Double] = [1, 1, 2, 6, 7, 7, 8, 8]
+        let tied = HypothesisTests.kruskalWallis([x, y, z])
+        #expect(close(tied.statistic, 2.576128653858346) && close(tied.pValue, 0.2758041333611123))
+        let anova = HypothesisTests.oneWayANOVA([x, y, z])
+        #expect(close(anova.statistic, 2.4641598119859) && close(anova.pValue, 0.11326676606687042))
+        // Two groups: F = t² of the pooled t-test, so ANOVA's p equals its two-sided p.
+        let two = HypothesisTests.oneWayANOVA([a, b])
+        let n1 = Double(a.count), n2 = Double(b.count)
+        let pooled = ((n1 - 1) * HypothesisTests.variance(a) + (n2 - 1) * HypothesisTests.variance(b)) / (n1 + n2 - 2)
+        let t = (Statistics.mean(a) - Statistics.mean(b)) / (pooled * (1 / n1 + 1 / n2)).squareRoot()
+        #expect(close(two.statistic, t * t))
+        #expect(close(two.pValue, StudentTDistribution(degreesOfFreedom: n1 + n2 - 2).twoSidedPValue(t)))
+    }
+
     @Test func exactDistributionOfUSumsToOne() {
         // P(U ≥ 0) = 1, and with m = n = 2 the six arrangements give U = 0,1,2,2,3,4: P(U ≥ 3) = 2/6.
         #expect(abs(HypothesisTests.exactUpperTail(0, 5, 7) - 1) < 1e-14)
