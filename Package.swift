@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "CohortTests",
-            dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore"]
+            dependencies: ["Cohort", "Atlas", "Imaging", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore", "FaceAtlasTestSupport"]
         ),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
