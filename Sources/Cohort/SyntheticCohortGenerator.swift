@@ -95,10 +95,15 @@ public struct SyntheticCohortGenerator: Sendable {
         }
     }
 
-    /// The tracked landmarks of recording `k` of `participant` (rows holding the participant's identity).
+    /// The projector of `participant`'s face (the model's landmark rows with the identity folded in).
+    public func projector(for participant: SyntheticCohortParticipant) -> TrackedLandmarkProjector {
+        TrackedLandmarkProjector(rows: rows.withIdentity(participant.identity))
+    }
+
+    /// The tracked landmarks of recording `k` of `participant`, through the participant's `projector`.
     public func tracked(_ recording: SyntheticCohortRecording, stimulusIndex k: Int, of participant: SyntheticCohortParticipant,
-                        rows: LandmarkRows) -> SyntheticCohortRecording.Tracked {
-        recording.tracked(rows: rows, noisePixels: settings.noisePixels, imageSize: settings.imageSize,
+                        projector: TrackedLandmarkProjector) -> SyntheticCohortRecording.Tracked {
+        recording.tracked(projector: projector, noisePixels: settings.noisePixels, imageSize: settings.imageSize,
                           seed: SyntheticCohortParticipant.derivedSeed(participant.seed, 1000 + k))
     }
 
@@ -168,14 +173,14 @@ public struct SyntheticCohortGenerator: Sendable {
 
     /// Writes one participant's files.
     private func write(_ participant: SyntheticCohortParticipant, into folder: URL, videoWriter: SyntheticCohortVideoWriter?) throws -> Written {
-        let rows = self.rows.withIdentity(participant.identity)
+        let projector = projector(for: participant)
         let score = String(Int(participant.score))
         let names = model.expressions.map(\.name)
         let fitterSettings = ["group": participant.group, "seed": String(settings.seed), "responseModel": response.name,
                               response.score.name: score]
         var out = Written(manifestRows: [], truthRows: [], videoRows: [], subjectRow: "")
         for (k, recording) in recordings(of: participant).enumerated() {
-            let tracked = self.tracked(recording, stimulusIndex: k, of: participant, rows: rows)
+            let tracked = self.tracked(recording, stimulusIndex: k, of: participant, projector: projector)
             let base = "\(participant.subject)/\(recording.stimulus)"
             let landmarkPath = "landmarks/\(base).\(settings.landmarkFormat.rawValue)"
             try LandmarkIO.write(tracked.sequence, to: folder.appendingPathComponent(landmarkPath), format: settings.landmarkFormat)
