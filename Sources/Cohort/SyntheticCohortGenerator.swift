@@ -129,8 +129,9 @@ public struct SyntheticCohortGenerator: Sendable {
         var subjectRow: String
     }
 
-    /// Writes the cohort into `folder` (created if needed; files already there are replaced), participants in
-    /// parallel, each file atomically, with a progress bar over participants.
+    /// Writes the cohort into `folder` (created if needed; files already there are replaced, and a video manifest
+    /// left by an earlier cohort is removed when no videos are made), participants in parallel, each file
+    /// atomically, the manifests last, with a progress bar over participants.
     /// - Throws: `FileError` for a file that cannot be written, `TrackingError` when videos are asked for and
     ///   ffmpeg is missing.
     @discardableResult
@@ -154,10 +155,15 @@ public struct SyntheticCohortGenerator: Sendable {
         try AtomicFile.write(Data((header + written.flatMap(\.manifestRows).joined()).utf8), to: manifest)
         try AtomicFile.write(Data((header + written.flatMap(\.truthRows).joined()).utf8), to: truth)
         var videoManifest: URL? = nil
+        let videoManifestURL = folder.appendingPathComponent("manifest-videos.csv")
         if videoWriter != nil {
-            let url = folder.appendingPathComponent("manifest-videos.csv")
-            try AtomicFile.write(Data((header + written.flatMap(\.videoRows).joined()).utf8), to: url)
-            videoManifest = url
+            try AtomicFile.write(Data((header + written.flatMap(\.videoRows).joined()).utf8), to: videoManifestURL)
+            videoManifest = videoManifestURL
+        } else if FileManager.default.fileExists(atPath: videoManifestURL.path) {
+            // A video manifest of an earlier cohort in this folder would point at videos of other faces.
+            do { try FileManager.default.removeItem(at: videoManifestURL) } catch {
+                throw FileError(videoManifestURL, "cannot remove the video manifest of an earlier cohort: \(error.localizedDescription)")
+            }
         }
         let gainColumns = actionUnits.labels(namedBy: response).map { "gain_\($0)" }.joined(separator: ",")
         let subjectsHeader = "subject,group,\(response.score.name),expressivity,latency_s,blinks_per_min,scale_px_per_mm,centre_x,centre_y,\(gainColumns)\n"
