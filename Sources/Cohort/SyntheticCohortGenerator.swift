@@ -27,10 +27,15 @@ import ParameterFiles
 /// the master seed and the participant's index, each recording from one derived from the participant's seed and
 /// the stimulus, so the cohort is the same byte for byte however many threads make it.
 public struct SyntheticCohortGenerator: Sendable {
+    /// The face model the participants are made of.
     public let model: FaceModel
+    /// Its file header (id and SHA-256 go into every truth file).
     public let modelMeta: FaceModelFile.Meta
+    /// How participants respond.
     public let response: SyntheticCohortResponseModel
+    /// The cohort, recordings and acquisition.
     public let settings: SyntheticCohortSettings
+    /// The model's action units as the response model names them.
     public let actionUnits: SyntheticCohortActionUnits
     /// The model's landmark rows (all identity components).
     public let rows: LandmarkRows
@@ -111,13 +116,18 @@ public struct SyntheticCohortGenerator: Sendable {
 
     /// What `write` made.
     public struct Summary: Sendable {
+        /// The cohort folder.
         public var folder: URL
+        /// Participants, recordings (participants × stimuli) and frames written.
         public var participants: Int
         public var recordings: Int
         public var frames: Int
+        /// `manifest.csv` (landmark files) and `truth.csv` (ground-truth parameter files).
         public var manifest: URL
         public var truth: URL
+        /// `manifest-videos.csv`, when videos were made.
         public var videoManifest: URL?
+        /// Wall-clock seconds spent.
         public var seconds: Double
     }
 
