@@ -84,7 +84,8 @@ let package = Package(
         // MARK: Cohorts (synthetic cohort generator)
         .target(
             name: "Cohort",
-            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
+            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore",
+                           "FaceAtlasTestSupport"]
         ),
 
         // MARK: Command line
@@ -115,7 +116,8 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "CohortTests",
-            dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore"]
+            dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore",
+                           "FaceAtlasTestSupport"]
         ),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
