@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+            "Atlas", "Matching", "Evaluation",
         ]),
     ],
     dependencies: [
@@ -76,16 +77,21 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        // MARK: Matching and evaluation
+        .target(name: "Matching", dependencies: ["Atlas", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
+        .target(name: "Evaluation", dependencies: ["Matching", "Atlas", "ParameterFiles", "FaceModel", "Numerics", "Imaging", "FaceAtlasCore"]),
+
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Tracking (video → landmark sequences)
         .target(name: "Tracking", dependencies: ["DlibBridge", "Landmarks", "Imaging", "FaceAtlasCore"]),
 
+        // MARK: Reference faces
+        .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
         // MARK: Cohorts (synthetic cohort generator)
         .target(
             name: "Cohort",
-            dependencies: ["FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore",
-                           "FaceAtlasTestSupport"]
+            dependencies: ["Atlas", "Matching", "Evaluation", "FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
         ),
 
         // MARK: Command line
@@ -94,12 +100,12 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Cohort",
+                "Atlas", "Matching", "Evaluation", "Cohort",
             ]
         ),
 
         // MARK: Tests
-        .target(name: "FaceAtlasTestSupport", path: "Tests/FaceAtlasTestSupport"),
+        .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
@@ -110,10 +116,13 @@ let package = Package(
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "ParameterFilesTests",
-            dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics"],
+            dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics", "FaceAtlasTestSupport"],
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "CohortTests",
             dependencies: ["Cohort", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore",
