@@ -4,8 +4,9 @@ import FaceModel
 /// The action units of a face model as the response model names them: each expression component
 /// answers to its own name (`AU6L`) and its FACS label (`AU6`), and `AU26` / `AU27` open the jaw.
 public struct SyntheticCohortActionUnits: Sendable {
-    /// Per expression component: its name and FACS label.
+    /// Per expression component: its name (`AU6L`).
     public let names: [String]
+    /// Per expression component: its FACS label (`AU6`).
     public let labels: [String]
     /// Per expression component: whether it acts on one side (left or right) only.
     public let unilateralSide: [FacialSide?]

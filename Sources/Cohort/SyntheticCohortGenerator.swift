@@ -27,10 +27,15 @@ import ParameterFiles
 /// the master seed and the participant's index, each recording from one derived from the participant's seed and
 /// the stimulus, so the cohort is the same byte for byte however many threads make it.
 public struct SyntheticCohortGenerator: Sendable {
+    /// The face model the participants are made of.
     public let model: FaceModel
+    /// Its file header (id and SHA-256 go into every truth file).
     public let modelMeta: FaceModelFile.Meta
+    /// How participants respond.
     public let response: SyntheticCohortResponseModel
+    /// The cohort, recordings and acquisition.
     public let settings: SyntheticCohortSettings
+    /// The model's action units as the response model names them.
     public let actionUnits: SyntheticCohortActionUnits
     /// The model's landmark rows (all identity components).
     public let rows: LandmarkRows
@@ -95,10 +100,15 @@ public struct SyntheticCohortGenerator: Sendable {
         }
     }
 
-    /// The tracked landmarks of recording `k` of `participant` (rows holding the participant's identity).
+    /// The projector of `participant`'s face (the model's landmark rows with the identity folded in).
+    public func projector(for participant: SyntheticCohortParticipant) -> TrackedLandmarkProjector {
+        TrackedLandmarkProjector(rows: rows.withIdentity(participant.identity))
+    }
+
+    /// The tracked landmarks of recording `k` of `participant`, through the participant's `projector`.
     public func tracked(_ recording: SyntheticCohortRecording, stimulusIndex k: Int, of participant: SyntheticCohortParticipant,
-                        rows: LandmarkRows) -> SyntheticCohortRecording.Tracked {
-        recording.tracked(rows: rows, noisePixels: settings.noisePixels, imageSize: settings.imageSize,
+                        projector: TrackedLandmarkProjector) -> SyntheticCohortRecording.Tracked {
+        recording.tracked(projector: projector, noisePixels: settings.noisePixels, imageSize: settings.imageSize,
                           seed: SyntheticCohortParticipant.derivedSeed(participant.seed, 1000 + k))
     }
 
@@ -106,13 +116,18 @@ public struct SyntheticCohortGenerator: Sendable {
 
     /// What `write` made.
     public struct Summary: Sendable {
+        /// The cohort folder.
         public var folder: URL
+        /// Participants, recordings (participants × stimuli) and frames written.
         public var participants: Int
         public var recordings: Int
         public var frames: Int
+        /// `manifest.csv` (landmark files) and `truth.csv` (ground-truth parameter files).
         public var manifest: URL
         public var truth: URL
+        /// `manifest-videos.csv`, when videos were made.
         public var videoManifest: URL?
+        /// Wall-clock seconds spent.
         public var seconds: Double
     }
 
@@ -124,8 +139,9 @@ public struct SyntheticCohortGenerator: Sendable {
         var subjectRow: String
     }
 
-    /// Writes the cohort into `folder` (created if needed; files already there are replaced), participants in
-    /// parallel, each file atomically, with a progress bar over participants.
+    /// Writes the cohort into `folder` (created if needed; files already there are replaced, and a video manifest
+    /// left by an earlier cohort is removed when no videos are made), participants in parallel, each file
+    /// atomically, the manifests last, with a progress bar over participants.
     /// - Throws: `FileError` for a file that cannot be written, `TrackingError` when videos are asked for and
     ///   ffmpeg is missing.
     @discardableResult
@@ -149,10 +165,15 @@ public struct SyntheticCohortGenerator: Sendable {
         try AtomicFile.write(Data((header + written.flatMap(\.manifestRows).joined()).utf8), to: manifest)
         try AtomicFile.write(Data((header + written.flatMap(\.truthRows).joined()).utf8), to: truth)
         var videoManifest: URL? = nil
+        let videoManifestURL = folder.appendingPathComponent("manifest-videos.csv")
         if videoWriter != nil {
-            let url = folder.appendingPathComponent("manifest-videos.csv")
-            try AtomicFile.write(Data((header + written.flatMap(\.videoRows).joined()).utf8), to: url)
-            videoManifest = url
+            try AtomicFile.write(Data((header + written.flatMap(\.videoRows).joined()).utf8), to: videoManifestURL)
+            videoManifest = videoManifestURL
+        } else if FileManager.default.fileExists(atPath: videoManifestURL.path) {
+            // A video manifest of an earlier cohort in this folder would point at videos of other faces.
+            do { try FileManager.default.removeItem(at: videoManifestURL) } catch {
+                throw FileError(videoManifestURL, "cannot remove the video manifest of an earlier cohort: \(error.localizedDescription)")
+            }
         }
         let gainColumns = actionUnits.labels(namedBy: response).map { "gain_\($0)" }.joined(separator: ",")
         let subjectsHeader = "subject,group,\(response.score.name),expressivity,latency_s,blinks_per_min,scale_px_per_mm,centre_x,centre_y,\(gainColumns)\n"
@@ -168,14 +189,14 @@ public struct SyntheticCohortGenerator: Sendable {
 
     /// Writes one participant's files.
     private func write(_ participant: SyntheticCohortParticipant, into folder: URL, videoWriter: SyntheticCohortVideoWriter?) throws -> Written {
-        let rows = self.rows.withIdentity(participant.identity)
+        let projector = projector(for: participant)
         let score = String(Int(participant.score))
         let names = model.expressions.map(\.name)
         let fitterSettings = ["group": participant.group, "seed": String(settings.seed), "responseModel": response.name,
                               response.score.name: score]
         var out = Written(manifestRows: [], truthRows: [], videoRows: [], subjectRow: "")
         for (k, recording) in recordings(of: participant).enumerated() {
-            let tracked = self.tracked(recording, stimulusIndex: k, of: participant, rows: rows)
+            let tracked = self.tracked(recording, stimulusIndex: k, of: participant, projector: projector)
             let base = "\(participant.subject)/\(recording.stimulus)"
             let landmarkPath = "landmarks/\(base).\(settings.landmarkFormat.rawValue)"
             try LandmarkIO.write(tracked.sequence, to: folder.appendingPathComponent(landmarkPath), format: settings.landmarkFormat)

@@ -4,8 +4,11 @@ import FaceAtlasCore
 public struct SyntheticCohortGroups: Sendable, Equatable {
     /// One group and its size.
     public struct Entry: Sendable, Equatable {
+        /// The group's name (MDD, BD, HC).
         public var name: String
+        /// Its number of participants.
         public var count: Int
+        /// A group of `count` participants.
         public init(name: String, count: Int) {
             self.name = name
             self.count = count

@@ -4,9 +4,11 @@ import Numerics
 /// One synthetic participant: who they are (identity, group, score) and how they respond
 /// (expressivity, per-action-unit gains, latency, blink rate), and their camera.
 public struct SyntheticCohortParticipant: Sendable {
-    /// Position in the cohort (0-based) and id (`S0001` for index 0).
+    /// Position in the cohort (0-based).
     public var index: Int
+    /// The id: `S0001` for index 0.
     public var subject: String
+    /// The diagnostic group.
     public var group: String
     /// The participant's own seed, derived from the master seed and the index.
     public var seed: UInt64
@@ -25,8 +27,9 @@ public struct SyntheticCohortParticipant: Sendable {
     public var jawGains: (drop: Double, stretch: Double)
     /// Blinks per minute.
     public var blinkRate: Double
-    /// Camera scale (pixels per mm) and the face's centre in the image (pixels).
+    /// Camera scale, pixels per mm.
     public var cameraScale: Double
+    /// The face's centre (the model origin) in the image, pixels.
     public var cameraCentre: SIMD2<Double>
     /// The participant's gain per FACS label (log-normal draw times group modifier and score effect), for reports.
     public var labelGains: [String: Double]

@@ -15,14 +15,14 @@ extension SyntheticCohortRecording {
     }
 
     /// The tracked landmarks through the recording's camera, with Gaussian noise of `noisePixels` per coordinate
-    /// drawn from `seed`. `rows` hold the participant's identity already (`LandmarkRows.withIdentity`).
-    public func tracked(rows: LandmarkRows, noisePixels: Double, imageSize: SIMD2<Int>, seed: UInt64) -> Tracked {
+    /// drawn from `seed`. The projector's rows hold the participant's identity already (`LandmarkRows.withIdentity`).
+    public func tracked(projector: TrackedLandmarkProjector, noisePixels: Double, imageSize: SIMD2<Int>, seed: UInt64) -> Tracked {
         var rng = SeededGenerator(seed: seed)
         var frames: [LandmarkFrame] = []
         var clean: [[SIMD2<Double>]] = []
         frames.reserveCapacity(frameCount)
         for f in 0..<frameCount {
-            let points = rows.trackedLandmarks(identity: [], expression: expression[f], jaw: jaw[f], rotation: rotation[f],
+            let points = projector.landmarks(identity: [], expression: expression[f], jaw: jaw[f], rotation: rotation[f],
                                                scale: scale[f], translation: translation[f])
             clean.append(points)
             // Noise is drawn for every frame, so a dropped frame does not shift the noise of the frames after it.

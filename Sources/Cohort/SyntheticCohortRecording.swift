@@ -5,8 +5,11 @@ import Numerics
 /// The ground truth of one synthetic recording (one participant watching one stimulus): per frame the
 /// action-unit intensities, jaw opening, head pose and camera, and which frames the tracker loses.
 public struct SyntheticCohortRecording: Sendable {
+    /// The participant's id.
     public var subject: String
+    /// The participant's group.
     public var group: String
+    /// The stimulus watched.
     public var stimulus: String
     /// Frame times, seconds from the start of the recording.
     public var time: [Double]
@@ -22,8 +25,9 @@ public struct SyntheticCohortRecording: Sendable {
     public var scale: [Double]
     /// Frames in which the tracker loses the face.
     public var dropped: [Bool]
-    /// When the stimulus starts (the end of the neutral baseline) and the first response begins, seconds.
+    /// When the stimulus starts (the end of the neutral baseline), seconds.
     public var stimulusOnset: Double
+    /// When the first response episode begins, seconds.
     public var responseOnset: Double
 
     /// Number of frames.

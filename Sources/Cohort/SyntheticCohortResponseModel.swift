@@ -76,16 +76,23 @@ public struct SyntheticCohortResponseModel: Codable, Sendable, Equatable {
     /// Head pose and position over a recording: a constant offset plus slow drift
     /// (Ornstein–Uhlenbeck processes with the given SDs and time constants).
     public struct HeadMotion: Codable, Sendable, Equatable {
+        /// SD of the drift of the head's yaw (about the vertical axis), degrees.
         public var yawDegrees: Double
+        /// SD of the drift of the head's pitch (nodding), degrees.
         public var pitchDegrees: Double
+        /// SD of the drift of the head's roll (tilt), degrees.
         public var rollDegrees: Double
+        /// Time constant of the pose drift, seconds.
         public var timeConstantSeconds: Double
-        /// SDs of the recording's constant pose offset.
+        /// SD of the recording's constant yaw, degrees.
         public var offsetYawDegrees: Double
+        /// SD of the recording's constant pitch, degrees.
         public var offsetPitchDegrees: Double
+        /// SD of the recording's constant roll, degrees.
         public var offsetRollDegrees: Double
         /// SD of the drift of the head's image position, pixels.
         public var translationPixels: Double
+        /// Time constant of the position drift, seconds.
         public var translationTimeConstantSeconds: Double
         /// Relative SD of the camera scale between a participant's recordings (distance to the camera).
         public var scaleSD: Double
@@ -111,8 +118,9 @@ public struct SyntheticCohortResponseModel: Codable, Sendable, Equatable {
         public var latencySeconds: Double
         /// Multiplies the gain of the named action units.
         public var gainModifiers: [String: Double]
-        /// The group's score distribution (normal, clipped to the score's range, rounded).
+        /// Mean of the group's score (normal, clipped to the score's range, rounded).
         public var scoreMean: Double
+        /// SD of the group's score.
         public var scoreSD: Double
 
         /// A group with no modifiers: expressivity 1, no extra latency.
@@ -130,25 +138,36 @@ public struct SyntheticCohortResponseModel: Codable, Sendable, Equatable {
     /// The participant-level clinical score written as a manifest column.
     public struct Score: Codable, Sendable, Equatable {
         /// The column name (HAMD).
+        /// The manifest column's name (HAMD).
         public var name: String
+        /// The lowest and highest score (HAMD: 0 and 52).
         public var minimum: Double
         public var maximum: Double
-        /// z = (score − reference) / scale.
+        /// The standardized score that drives the action-unit effects is z = (score − reference) / scale.
         public var reference: Double
+        /// See `reference`.
         public var scale: Double
         /// Per action unit, the log gain change per unit of z.
         public var actionUnitEffects: [String: Double]
     }
 
+    /// The model's name (`default`, `null`, or a user's), written to `cohort.json`.
     public var name: String
+    /// What the model is, in words.
     public var description: String
+    /// When responses happen.
     public var timing: Timing
+    /// How participants and recordings vary.
     public var variability: Variability
+    /// Spontaneous blinks.
     public var blinks: Blinks
+    /// Head pose and position over a recording.
     public var headMotion: HeadMotion
     /// The stimuli, in recording order.
     public var stimuli: [Stimulus]
+    /// The diagnostic groups' profiles.
     public var groups: [Group]
+    /// The clinical score.
     public var score: Score
 
     /// The profile of the group called `name`.

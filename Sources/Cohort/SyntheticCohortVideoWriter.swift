@@ -46,7 +46,9 @@ public struct SyntheticCohortVideoWriter: Sendable {
     /// The vertical field of view of the long-lens camera, degrees: small, so the view is nearly orthographic.
     static let fieldOfView: Float = 5
 
+    /// The face model rendered.
     public let model: FaceModel
+    /// Video size and codec.
     public let settings: SyntheticCohortVideoSettings
     /// The size of the landmark images the recordings' cameras refer to.
     public let imageSize: SIMD2<Int>

@@ -93,10 +93,10 @@ struct ResponseModelTests {
     func fitRecoversTruth() throws {
         let generator = try Fixture.generator(groups: "BD:1", frames: 30, stimuli: 5)
         let participant = generator.participants()[0]
-        let rows = generator.rows.withIdentity(participant.identity)
+        let projector = generator.projector(for: participant)
         let recordings = generator.recordings(of: participant)
         let observed = recordings.enumerated().map { k, r in
-            ObservedSequence(generator.tracked(r, stimulusIndex: k, of: participant, rows: rows).sequence)
+            ObservedSequence(generator.tracked(r, stimulusIndex: k, of: participant, projector: projector).sequence)
         }
         let fit = try SequenceFitter(rows: generator.rows).fit(observed)
         // Per recording and active FACS label (left and right summed), the correlation of the fitted and true time courses.

@@ -85,8 +85,8 @@ struct SyntheticCohortTests {
         let generator = try Fixture.generator()
         let participant = generator.participants()[0]
         let recording = generator.recordings(of: participant)[0]
-        let rows = generator.rows.withIdentity(participant.identity)
-        let tracked = generator.tracked(recording, stimulusIndex: 0, of: participant, rows: rows)
+        let projector = generator.projector(for: participant)
+        let tracked = generator.tracked(recording, stimulusIndex: 0, of: participant, projector: projector)
         var squares: [Double] = []
         for f in 0..<recording.frameCount where !recording.dropped[f] {
             for (observed, clean) in zip(tracked.sequence.frames[f].points, tracked.clean[f]) {
