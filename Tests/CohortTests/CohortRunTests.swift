@@ -140,3 +140,48 @@ import Testing
         #expect(levels.count > 100 && dark > 1000)
     }
 }
+
+/// `faceatlas au-stats` on fitted parameter files and on OpenFace 2.0 CSVs.
+@Suite struct ActionUnitStatsCommandTests {
+    @Test func findsAnActionUnitThatFollowsTheScoreInOpenFaceFiles() throws {
+        let folder = Fixture.temporaryFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var rows = ["subject,group,stimulus,file,HAMD"]
+        for i in 0..<8 {
+            let score = Double(4 + 3 * i)
+            var csv = "frame, face_id, timestamp, confidence, success, AU01_r, AU12_r, AU01_c, AU12_c\n"
+            for f in 0..<20 {
+                let au1 = score / 30 + 0.1 * sin(Double(f + i)), au12 = 0.5 + 0.2 * cos(Double(3 * f + i))
+                csv += "\(f + 1), 0, \(Double(f) / 5), 0.98, \(f == 7 ? 0 : 1), \(au1), \(au12), \(au1 > 0.5 ? 1 : 0), 1\n"
+            }
+            try Data(csv.utf8).write(to: folder.appendingPathComponent("p\(i).csv"))
+            rows.append("P\(i),\(i % 2 == 0 ? "MDD" : "HC"),happiness,p\(i).csv,\(score)")
+        }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("manifest.csv"))
+        let out = folder.appendingPathComponent("stats")
+        let printed = try FaceAtlasCLI.run(["au-stats", folder.appendingPathComponent("manifest.csv").path, "--score", "HAMD",
+                                            "--source", "openface", "--out", out.path])
+        #expect(printed.contains("8 participants"))
+        let correlations = try String(contentsOf: out.appendingPathComponent("au-stats-correlations.csv"), encoding: .utf8)
+        let header = correlations.split(separator: "\n")[0].split(separator: ",").map(String.init)
+        let au = header.firstIndex(of: "action_unit") ?? 0, measure = header.firstIndex(of: "measure") ?? 1
+        let r = header.firstIndex { $0.hasPrefix("pearson_r") || $0 == "pearson" }!
+        let row = correlations.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            .first { $0[au] == "AU01" && $0[measure] == "mean" }!
+        #expect(Double(row[r])! > 0.95)
+        #expect(throws: TestProcess.Failure.self) {
+            try FaceAtlasCLI.run(["au-stats", folder.appendingPathComponent("manifest.csv").path, "--score", "YMRS", "--out", out.path])
+        }
+    }
+
+    @Test func readsFittedParameterFiles() throws {
+        let (folder, _) = try CohortRunTests.analysed.get()
+        let out = folder.appendingPathComponent("au-stats")
+        let printed = try FaceAtlasCLI.run(["au-stats", folder.appendingPathComponent("params/manifest.csv").path, "--score", "HAMD",
+                                            "--out", out.path, "--model", Fixture.root.appendingPathComponent("Templates/build/default-model.npz").path])
+        #expect(printed.contains("6 participants"))
+        let participants = try String(contentsOf: out.appendingPathComponent("au-stats-participants.csv"), encoding: .utf8)
+        #expect(participants.contains("AU12") && participants.contains("AU26"))
+        #expect(participants.split(separator: "\n").count == 7)
+    }
+}
