@@ -220,10 +220,7 @@ public struct CohortReport: Sendable {
         "<img alt=\"\(escape(alt))\" src=\"data:image/png;base64,\(try AtomicFile.read(url).base64EncodedString())\">"
     }
 
-    func estimate(_ e: Estimate) -> String {
-        guard let ci = e.interval else { return format(e.value, 3) }
-        return "\(format(e.value, 3)) [\(format(ci.lower, 3)), \(format(ci.upper, 3))]"
-    }
+    func estimate(_ e: Estimate) -> String { e.formatted() }
 
     func format(_ x: Double, _ digits: Int) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "n/a" }
 

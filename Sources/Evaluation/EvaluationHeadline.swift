@@ -1,13 +1,17 @@
 import Foundation
 
+extension Estimate {
+    /// "0.512 [0.450, 0.570]": the value with its interval (when it has one), three decimals.
+    public func formatted(interval open: String = "[", _ separator: String = ", ", _ close: String = "]") -> String {
+        guard let ci = interval else { return String(format: "%.3f", value) }
+        return String(format: "%.3f ", value) + open + String(format: "%.3f", ci.lower) + separator + String(format: "%.3f", ci.upper) + close
+    }
+}
+
 extension EvaluationSummary {
     /// One line with the headline numbers: accuracy and macro AUC with their intervals, the permutation p.
     public var headline: String {
-        func format(_ e: Estimate?) -> String {
-            guard let e else { return "n/a" }
-            guard let ci = e.interval else { return String(format: "%.3f", e.value) }
-            return String(format: "%.3f (95%% CI %.3f–%.3f)", e.value, ci.lower, ci.upper)
-        }
+        func format(_ e: Estimate?) -> String { e?.formatted(interval: "(95% CI ", "–", ")") ?? "n/a" }
         var text = "\(method): accuracy \(format(accuracy)), macro AUC \(format(macroAUC)), chance \(String(format: "%.3f", chanceAccuracy)), "
             + "\(participants) participants"
         if let p = permutationTest { text += String(format: ", permutation p = %.4f", p.pValue) }

@@ -162,11 +162,7 @@ public struct EvaluationSummary: Sendable, Equatable, Codable {
 extension EvaluationSummary {
     /// A readable Markdown report of the summary.
     public var markdown: String {
-        func format(_ e: Estimate?) -> String {
-            guard let e else { return "n/a" }
-            guard let ci = e.interval else { return String(format: "%.3f", e.value) }
-            return String(format: "%.3f [%.3f, %.3f]", e.value, ci.lower, ci.upper)
-        }
+        func format(_ e: Estimate?) -> String { e?.formatted() ?? "n/a" }
         let level = Int(((accuracy.interval?.level ?? 0.95) * 100).rounded())
         var lines = [
             "# Evaluation: \(method)",

@@ -39,10 +39,7 @@ struct ExportCommand: ParsableCommand {
         try runReportingErrors {
             let (atlas, model) = try openAtlas(self.atlas, options: options)
             let url = URL(fileURLWithPath: out)
-            guard let fmt = format.map({ MeshFormat(rawValue: $0.lowercased()) }) ?? MeshFormat(fileExtension: url.pathExtension) else {
-                throw UsageError("unknown format; use one of \(MeshFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            var export = ReferenceExport(format: fmt)
+            var export = ReferenceExport(format: try MeshFormat.resolve(format, for: url))
             guard let d = ReferenceExport.Detail(rawValue: detail) else { throw UsageError("--detail takes maps, baked or none") }
             guard let e = ReferenceExport.Expression(rawValue: expression) else { throw UsageError("--expression takes peak or neutral") }
             export.detail = d

@@ -3,6 +3,7 @@ import FaceAtlasCore
 import FaceModel
 import Foundation
 import ModelAuthoring
+import Numerics
 
 /// The project's files and small cohorts for the tests.
 enum Fixture {
@@ -51,12 +52,5 @@ enum Fixture {
     }
 
     /// Welch's t statistic of a − b.
-    static func welch(_ a: [Double], _ b: [Double]) -> Double {
-        func meanVar(_ x: [Double]) -> (Double, Double) {
-            let m = x.reduce(0, +) / Double(x.count)
-            return (m, x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1))
-        }
-        let (ma, va) = meanVar(a), (mb, vb) = meanVar(b)
-        return (ma - mb) / (va / Double(a.count) + vb / Double(b.count)).squareRoot()
-    }
+    static func welch(_ a: [Double], _ b: [Double]) -> Double { HypothesisTests.welch(a, b).t }
 }
