@@ -15,6 +15,8 @@ struct MatchCommand: ParsableCommand {
     var atlas: String
     @Option(help: "The encoder: dynamics (from parameter files).")
     var encoder: String = "dynamics"
+    @Option(help: "Answer 'indeterminate' when the top two similarities differ by less than this (default: the atlas matcher's threshold).")
+    var marginThreshold: Double?
     @Flag(help: "Print JSON.")
     var json = false
     @OptionGroup var options: ModelOptions
@@ -37,7 +39,11 @@ struct MatchCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw FileError(atlas.folder, "has no trained matcher (\(DynamicsMatcher.fileName)); rebuild it with `faceatlas atlas build` (it needs two groups)")
             }
-            let matcher = try DynamicsMatcher.read(url)
+            var matcher = try DynamicsMatcher.read(url)
+            if let marginThreshold {
+                guard marginThreshold >= 0 else { throw UsageError("--margin-threshold must be ≥ 0") }
+                matcher.matcher.marginThreshold = marginThreshold
+            }
             let patient = try ParticipantRecordings.read(files.map { URL(fileURLWithPath: $0) })
             for (stimulus, r) in patient.recordings where r.file.meta.modelID != atlas.index.modelID {
                 throw UsageError("the \(stimulus) file was fitted with model '\(r.file.meta.modelID)', the atlas with '\(atlas.index.modelID)'")

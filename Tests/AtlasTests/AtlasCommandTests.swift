@@ -22,6 +22,8 @@ import Testing
         let bd = ["happiness", "sadness"].map { folder.appendingPathComponent("params/BD2-\($0).npz").path }
         let matched = try FaceAtlasCLI.run(["match"] + bd + ["--atlas", out, "--model", templates])
         #expect(matched.contains("predicted   BD"), "\(matched)")
+        let unsure = try FaceAtlasCLI.run(["match"] + bd + ["--atlas", out, "--model", templates, "--margin-threshold", "5"])
+        #expect(unsure.contains("predicted   indeterminate"), "\(unsure)")
         // Evaluation writes its summary, plots and predictions.
         let evaluation = folder.appendingPathComponent("evaluation").path
         let evaluated = try FaceAtlasCLI.run(["evaluate", manifest.path, "--method", "biomarker", "--folds", "2", "--permutations", "3",
