@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),  // libjpeg (libjpeg62-turbo-dev) with a setjmp error bridge
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: C++ bridges
@@ -60,7 +61,7 @@ let package = Package(
         .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "FaceAtlasCore"]),
         .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
-        .target(name: "Imaging", dependencies: ["CPNG", "FaceAtlasCore"]),
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "FaceAtlasCore"]),
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceModel", "FaceAtlasCore"]),
 
@@ -80,6 +81,9 @@ let package = Package(
         // MARK: Matching and evaluation
         .target(name: "Matching", dependencies: ["Atlas", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
         .target(name: "Evaluation", dependencies: ["Matching", "Atlas", "ParameterFiles", "FaceModel", "Numerics", "Imaging", "FaceAtlasCore"]),
+        // MARK: The CNN diagnoser
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
+        .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -100,7 +104,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation", "Cohort",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis",
             ]
         ),
 
@@ -127,6 +131,8 @@ let package = Package(
             name: "CohortTests",
             dependencies: ["Cohort", "Atlas", "Imaging", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore", "FaceAtlasTestSupport"]
         ),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "NeuralNet", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )

@@ -110,11 +110,11 @@ public enum NPZArchive {
     }
 
     /// Refuses entries that are not arrays, unsafe or duplicated names, and sizes beyond `limits`.
-    static func check(_ entries: [ZIPEntry], limits: NPZLimits) throws(ZIPError) {
+    static func check(_ entries: [ZIPEntry], limits: NPZLimits, arraysOnly: Bool = true) throws(ZIPError) {
         var seen = Set<String>()
         var total = 0
         for entry in entries {
-            guard entry.name.hasSuffix(".npy") else {
+            guard !arraysOnly || entry.name.hasSuffix(".npy") else {
                 throw ZIPError("the entry is not a .npy file; FaceAtlas reads only arrays from .npz archives",
                                entry: entry.name)
             }

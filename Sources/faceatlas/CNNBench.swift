@@ -1,0 +1,100 @@
+import ArgumentParser
+import Diagnosis
+import FaceAtlasCore
+import Foundation
+import NeuralNet
+import Numerics
+
+extension BenchCommand {
+    /// `faceatlas bench cnn`: the diagnoser's inference and training speed on random 224×224 images.
+    struct CNNBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cnn",
+            abstract: "Diagnoser (ResNet-18 + attention) speed: inference at batch 1 and 32, training at batch 32.",
+            discussion: "Uses random weights and images; build with -c release. OpenBLAS uses OPENBLAS_NUM_THREADS threads (all cores by default).")
+        @Option(help: "Input side in pixels.") var inputSize = 224
+        @Option(help: "ResNet-18 base width (64 as torchvision).") var width = 64
+        @Option(help: "Seconds to spend on each measurement (at least two runs each; the fastest counts).") var seconds = 5.0
+        @Option(help: "Training batch size.") var trainBatch = 32
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Report: Codable {
+            var inputSize: Int, width: Int, threads: Int
+            var inferenceImagesPerSecondBatch1: Double
+            var inferenceImagesPerSecondBatch32: Double
+            var trainingImagesPerSecondBatch32: Double
+            var trainingBatch: Int
+            /// Images per CPU second (all threads): less sensitive to other processes than wall-clock rates.
+            var inferenceImagesPerCPUSecondBatch1: Double
+            var inferenceImagesPerCPUSecondBatch32: Double
+            var trainingImagesPerCPUSecondBatch32: Double
+            var peakMemoryMB: Double
+        }
+
+        /// CPU seconds used by the process so far (user and system, all threads).
+        static func processCPUSeconds() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                guard inputSize >= 32, width >= 1 else { throw UsageError("--input-size must be at least 32 and --width positive") }
+                HeapReuse.enable()
+                let diagnoser = Diagnoser(DiagnoserConfiguration(baseWidth: width, inputSize: inputSize), seed: 1)
+                var generator = SeededGenerator(seed: 2)
+                func images(_ n: Int) -> Tensor {
+                    .uniform(shape: [n, 3, inputSize, inputSize], bound: 2, using: &generator)
+                }
+                /// Images per second of `body` over batches of `batch`: the fastest run after one warm-up run, so
+                /// that other work on a shared machine disturbs the figure as little as possible; and images per
+                /// CPU second of the process (all threads) in that run.
+                func rate(batch: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+                    body()
+                    var best = Double.infinity, bestCPU = Double.infinity
+                    let start = Date()
+                    repeat {
+                        let runStart = Date(), cpuStart = Self.processCPUSeconds()
+                        body()
+                        best = min(best, Date().timeIntervalSince(runStart))
+                        bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
+                    } while Date().timeIntervalSince(start) < seconds
+                    return (Double(batch) / best, Double(batch) / bestCPU)
+                }
+                let one = images(1), many = images(32), trainImages = images(trainBatch)
+                let single = rate(batch: 1) { _ = diagnoser.forward(one, training: false) }
+                let batched = rate(batch: 32) { _ = diagnoser.forward(many, training: false) }
+                let optimizer = SGD(parameters: diagnoser.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
+                let labels = (0..<trainBatch).map { $0 % 3 }
+                let training = rate(batch: trainBatch) {
+                    optimizer.zeroGradients()
+                    let output = diagnoser.forward(trainImages, training: true)
+                    let loss = SelfCureLoss(output: output, labels: labels, beta: 0.7, margin: 0.05)
+                    diagnoser.backward(logits: loss.logitGradient, attention: loss.attentionGradient)
+                    optimizer.step()
+                }
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                let report = Report(inputSize: inputSize, width: width, threads: BLASThreads.count,
+                                    inferenceImagesPerSecondBatch1: single.wall, inferenceImagesPerSecondBatch32: batched.wall,
+                                    trainingImagesPerSecondBatch32: training.wall, trainingBatch: trainBatch,
+                                    inferenceImagesPerCPUSecondBatch1: single.cpu, inferenceImagesPerCPUSecondBatch32: batched.cpu,
+                                    trainingImagesPerCPUSecondBatch32: training.cpu,
+                                    peakMemoryMB: Double(usage.ru_maxrss) / 1024)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                } else {
+                    print("diagnoser ResNet-18 width \(width), \(inputSize)×\(inputSize), \(report.threads) BLAS threads")
+                    print(String(format: "inference: %.1f images/s at batch 1, %.1f images/s at batch 32 (%.1f and %.1f per CPU second)",
+                                 single.wall, batched.wall, single.cpu, batched.cpu))
+                    print(String(format: "training:  %.1f images/s at batch %d, %.1f per CPU second (forward, backward, SGD step)",
+                                 training.wall, trainBatch, training.cpu))
+                    print(String(format: "peak memory: %.0f MB", report.peakMemoryMB))
+                }
+            }
+        }
+    }
+}
