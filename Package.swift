@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
         // MARK: Matching and evaluation
-        .target(name: "Matching", dependencies: ["Atlas", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
+        .target(name: "Matching", dependencies: ["Atlas", "Diagnosis", "NeuralNet", "Render", "Tracking", "Imaging", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
         .target(name: "Evaluation", dependencies: ["Matching", "Atlas", "ParameterFiles", "FaceModel", "Numerics", "Imaging", "FaceAtlasCore"]),
         // MARK: The CNN diagnoser
         .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
@@ -124,9 +124,9 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
-        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
+        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "Diagnosis", "Matching", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Diagnosis", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "CohortTests",
             dependencies: ["Cohort", "Atlas", "Imaging", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore", "FaceAtlasTestSupport"]

@@ -1,4 +1,7 @@
 import Atlas
+import Diagnosis
+import Imaging
+import Matching
 import FaceAtlasTestSupport
 import Foundation
 import Testing
@@ -24,6 +27,23 @@ import Testing
         #expect(matched.contains("predicted   BD"), "\(matched)")
         let unsure = try FaceAtlasCLI.run(["match"] + bd + ["--atlas", out, "--model", templates, "--margin-threshold", "5"])
         #expect(unsure.contains("predicted   indeterminate"), "\(unsure)")
+        // The CNN encoder: crops of reference renders as the patient, labelled crops to calibrate the temperature.
+        let (model, _) = try AtlasFixture.loaded.get()
+        let weights = folder.appendingPathComponent("dx.npz")
+        try DiagnoserFile.write(Diagnoser(DiagnoserConfiguration(baseWidth: 4, inputSize: 32), seed: 1), to: weights)
+        let atlasValue = try Atlas.read(URL(fileURLWithPath: out))
+        for group in ["MDD", "BD", "HC"] {
+            let crops = try ReferenceFaceCrops.crops(try atlasValue.reference(group: group, stimulus: "sadness"), model: model, renderSize: 256, size: 96)
+            for (i, crop) in crops.enumerated() {
+                try PNG.write(crop, to: folder.appendingPathComponent("calibration/\(group)/\(group)-p\(i)/0.png"))
+                if group == "BD" { try PNG.write(crop, to: folder.appendingPathComponent("patient/\(i).png")) }
+            }
+        }
+        let cnn = try FaceAtlasCLI.run(["match", folder.appendingPathComponent("patient").path, "--encoder", "cnn", "--weights", weights.path,
+                                        "--calibrate", folder.appendingPathComponent("calibration").path, "--atlas", out, "--model", templates, "--json"])
+        let answer = try JSONSerialization.jsonObject(with: Data(cnn.utf8)) as! [String: Any]
+        #expect(answer["calibrated"] as? Bool == true && answer["encoder"] as? String == "cnn")
+        #expect(((answer["result"] as! [String: Any])["similarities"] as! [Double]).count == 3)
         // Evaluation writes its summary, plots and predictions.
         let evaluation = folder.appendingPathComponent("evaluation").path
         let evaluated = try FaceAtlasCLI.run(["evaluate", manifest.path, "--method", "biomarker", "--folds", "2", "--permutations", "3",
