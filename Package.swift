@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
+            "Atlas", "Matching", "Evaluation",
         ]),
     ],
     dependencies: [
@@ -77,6 +78,9 @@ let package = Package(
         // MARK: Reconstruction
         .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
+        // MARK: Matching and evaluation
+        .target(name: "Matching", dependencies: ["Atlas", "Diagnosis", "NeuralNet", "Render", "Tracking", "Imaging", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
+        .target(name: "Evaluation", dependencies: ["Matching", "Atlas", "ParameterFiles", "FaceModel", "Numerics", "Imaging", "FaceAtlasCore"]),
         // MARK: The CNN diagnoser
         .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
         .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
@@ -86,18 +90,26 @@ let package = Package(
         // MARK: Tracking (video → landmark sequences)
         .target(name: "Tracking", dependencies: ["DlibBridge", "Landmarks", "Imaging", "FaceAtlasCore"]),
 
+        // MARK: Reference faces
+        .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
+        // MARK: Cohorts (synthetic cohort generator)
+        .target(
+            name: "Cohort",
+            dependencies: ["Atlas", "Matching", "Evaluation", "FaceModel", "Fitting", "Landmarks", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "Tracking", "FaceAtlasCore"]
+        ),
+
         // MARK: Command line
         .executableTarget(
             name: "faceatlas",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "NeuralNet", "Diagnosis",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis",
             ]
         ),
 
         // MARK: Tests
-        .target(name: "FaceAtlasTestSupport", path: "Tests/FaceAtlasTestSupport"),
+        .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
@@ -108,10 +120,17 @@ let package = Package(
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "FaceAtlasCore", "NumPyFormat", "FaceAtlasTestSupport"]),
         .testTarget(
             name: "ParameterFilesTests",
-            dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics"],
+            dependencies: ["ParameterFiles", "NumPyFormat", "FaceAtlasCore", "Fitting", "FaceModel", "Numerics", "FaceAtlasTestSupport"],
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Landmarks", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "Diagnosis", "Matching", "FaceModel", "ParameterFiles", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics", "FaceAtlasCore", "ModelAuthoring", "FaceAtlasTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Numerics", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Evaluation", "Atlas", "Diagnosis", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(
+            name: "CohortTests",
+            dependencies: ["Cohort", "Atlas", "Imaging", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore", "FaceAtlasTestSupport"]
+        ),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "NeuralNet", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),

@@ -33,6 +33,42 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes the folder at `url` as a whole: `body` fills a fresh hidden folder beside it, which then
+    /// replaces `url` (an existing folder there is moved aside first and removed only after the swap).
+    /// A failure leaves `url` as it was.
+    public static func writeFolder(at url: URL, _ body: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let parent = url.deletingLastPathComponent()
+        try createFolder(parent)
+        let tag = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let staging = parent.appendingPathComponent(".\(url.lastPathComponent).tmp-\(tag)", isDirectory: true)
+        try createFolder(staging)
+        do {
+            try body(staging)
+        } catch {
+            try? fm.removeItem(at: staging)
+            if error is FileError || error is UsageError { throw error }
+            throw FileError(url, "cannot write: \(error.localizedDescription)")
+        }
+        var old: URL? = nil
+        if fm.fileExists(atPath: url.path) {
+            let aside = parent.appendingPathComponent(".\(url.lastPathComponent).old-\(tag)", isDirectory: true)
+            if rename(url.path, aside.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(at: staging)
+                throw FileError(url, "cannot move the previous folder aside: \(reason)")
+            }
+            old = aside
+        }
+        if rename(staging.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            if let old { _ = rename(old.path, url.path) }
+            try? fm.removeItem(at: staging)
+            throw FileError(url, "cannot move the finished folder into place: \(reason)")
+        }
+        if let old { try? fm.removeItem(at: old) }
+    }
+
     /// Creates `folder` (and its parents) if needed, failing with a `FileError` that names it.
     public static func createFolder(_ folder: URL) throws {
         do {

@@ -61,7 +61,7 @@ enum MediaPipeFormat {
                                       path: path, at: "line \(first.line)")
         }
 
-        try table.requireRows()
+        try table.requireRows(named: "frames")
         var order = FrameOrderCheck(path: path)
         var raw: [RawFrame] = []
         raw.reserveCapacity(table.rows.count)

@@ -54,7 +54,7 @@ enum OpenFaceCSV {
         let auColumns = table.header.enumerated().filter { isActionUnit($0.element) }
         let poseColumns = table.header.enumerated().filter { $0.element.hasPrefix("pose_") }
 
-        try table.requireRows()
+        try table.requireRows(named: "frames")
         guard fps.isFinite && fps > 0 || timeColumn != nil else {
             throw FileError(path, "the frame rate must be positive, not \(fps)")
         }

@@ -51,7 +51,7 @@ enum PlainCSVFormat {
         }
         let others = table.header.enumerated().filter { !known.contains($0.element) }
 
-        try table.requireRows()
+        try table.requireRows(named: "frames")
         var order = FrameOrderCheck(path: path)
         var frames: [LandmarkFrame] = []
         var columnsOut = [String: [Double]](uniqueKeysWithValues: others.map { ($0.element, []) })

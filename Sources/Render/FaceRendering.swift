@@ -77,12 +77,13 @@ public enum FaceRendering {
     }
 
     /// Renders the face with `parameters` in `view`.
+    /// - Parameter colors: vertex colours (linear RGB) to paint instead of the model's appearance.
     public static func render(
         model: FaceModel, parameters: FaceParameters, view: StandardView, size: Int = 512,
-        showLandmarks: Bool = false, showRegions: Bool = false, wrinkles: Bool = true
+        showLandmarks: Bool = false, showRegions: Bool = false, wrinkles: Bool = true, colors customColors: [SIMD3<Float>]? = nil
     ) throws -> Image {
         var mesh = model.instance(parameters)
-        var colors = FaceAppearance.colors(for: model)
+        var colors = customColors ?? FaceAppearance.colors(for: model)
         if showRegions {
             for v in 0..<mesh.vertexCount where model.vertexRegions[v] > 0 {
                 colors[v] = 0.35 * colors[v] + 0.65 * regionPalette[Int(model.vertexRegions[v]) - 1]

@@ -10,6 +10,8 @@ struct FaceAtlasCommand: ParsableCommand {
         discussion: "Run 'faceatlas help SUBCOMMAND' for the options of each task.",
         subcommands: [ModelCommand.self, FitCommand.self, TrackCommand.self, BenchCommand.self, InspectCommand.self,
                       VerifyCommand.self, ImportParamsCommand.self, AnonymizeCommand.self, PrivacyAuditCommand.self,
+                      AtlasCommand.self, ExportCommand.self, RenderCommand.self, MatchCommand.self, EvaluateCommand.self,
+                      SynthCommand.self, CohortCommand.self, ActionUnitStatsCommand.self,
                       TrainDiagnoserCommand.self, DiagnoseCommand.self, ExplainCommand.self]
     )
 }

@@ -155,18 +155,7 @@ extension ModelCommand {
                 let (model, _, _) = try options.load()
                 let parameters = try face.parameters(for: model)
                 let url = URL(fileURLWithPath: out)
-                let fmt: MeshFormat
-                if let format {
-                    guard let f = MeshFormat(rawValue: format.lowercased()) else {
-                        throw UsageError("unknown format '\(format)'; use one of \(MeshFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    fmt = f
-                } else {
-                    guard let f = MeshFormat(fileExtension: url.pathExtension) else {
-                        throw UsageError("cannot tell the format from '\(url.lastPathComponent)'; give --format")
-                    }
-                    fmt = f
-                }
+                let fmt = try MeshFormat.resolve(format, for: url)
                 var mesh = model.instance(parameters)
                 mesh.colors = FaceAppearance.colors(for: model)
                 var options = MeshExportOptions(format: fmt)
@@ -210,5 +199,21 @@ extension ModelCommand {
                 print("\(out): \(meta.id): \(model.vertexCount) vertices, \(model.identityCount) identity and \(model.expressionCount) expression components")
             }
         }
+    }
+}
+
+extension MeshFormat {
+    /// The format named by a `--format` option, else the one the output file's extension names.
+    static func resolve(_ option: String?, for url: URL) throws -> MeshFormat {
+        if let option {
+            guard let f = MeshFormat(rawValue: option.lowercased()) else {
+                throw UsageError("unknown format '\(option)'; use one of \(MeshFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return f
+        }
+        guard let f = MeshFormat(fileExtension: url.pathExtension) else {
+            throw UsageError("cannot tell the format from '\(url.lastPathComponent)'; give --format")
+        }
+        return f
     }
 }

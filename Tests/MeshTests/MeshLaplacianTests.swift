@@ -145,3 +145,25 @@ import Testing
         #expect(short?.message.contains("only 2 vertices") == true)
     }
 }
+
+@Suite struct SubdivisionTests {
+    @Test func midpointSubdivisionKeepsTheSurfaceAndItsSeams() {
+        // Two triangles of a square whose UVs are split along the diagonal (a seam).
+        let mesh = TriangleMesh(
+            positions: [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(1, 1, 0), SIMD3(0, 1, 0)],
+            triangles: [SIMD3(0, 1, 2), SIMD3(0, 2, 3)],
+            uvs: [SIMD2(0, 0), SIMD2(0.5, 0), SIMD2(0.5, 0.5), SIMD2(0.6, 0), SIMD2(1, 0.5), SIMD2(0.6, 0.5)],
+            uvTriangles: [SIMD3(0, 1, 2), SIMD3(3, 4, 5)],
+            colors: [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1), SIMD3(1, 1, 1)],
+            triangleParts: [0, 1], partNames: ["a", "b"])
+        let fine = mesh.subdivided(levels: 2)
+        #expect(fine.triangleCount == 32)
+        #expect(fine.vertexCount == 25, "a 5 × 5 grid: shared edges give shared midpoints")
+        #expect(fine.uvs.count == 30, "the diagonal seam keeps separate UVs on each side (15 + 15)")
+        #expect(fine.triangleParts.filter { $0 == 1 }.count == 16)
+        #expect(fine.positions.allSatisfy { $0.z == 0 && $0.x >= 0 && $0.x <= 1 && $0.y >= 0 && $0.y <= 1 })
+        // The centre of the diagonal gets the mean colour of its ends.
+        let centre = fine.positions.firstIndex { simd_length($0 - SIMD3(0.5, 0.5, 0)) < 1e-6 }!
+        #expect(simd_length(fine.colors[centre] - SIMD3(0.5, 0, 0.5)) < 1e-6)
+    }
+}

@@ -1,3 +1,4 @@
+import FaceAtlasTestSupport
 import FaceAtlasCore
 import Foundation
 import Numerics
@@ -67,19 +68,7 @@ enum Project {
     static let defaultModel = root.appendingPathComponent("Templates/build/default-model.npz")
 
     /// The `faceatlas` built beside this test bundle, if there is one.
-    static let executable: URL? = {
-        var url = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = url.appendingPathComponent("faceatlas")
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder), !isFolder.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-            url = url.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    static let executable: URL? = FaceAtlasCLI.executable
 
     /// Runs `faceatlas` with `arguments`.
     static func faceatlas(_ arguments: [String]) throws -> (output: String, error: String, status: Int32) {

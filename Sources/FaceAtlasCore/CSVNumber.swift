@@ -1,10 +1,10 @@
 import Foundation
 
 /// Reading and writing numbers in CSV and text files.
-enum CSVNumber {
+public enum CSVNumber {
     /// A decimal number ("12", "-0.5", "1e-3"), or "nan"/"inf" in any case; `nil` for anything
     /// else (hexadecimal, spaces inside, words).
-    static func parse<S: StringProtocol>(_ text: S) -> Double? {
+    public static func parse<S: StringProtocol>(_ text: S) -> Double? {
         let lowered = text.lowercased()
         switch lowered {
         case "nan", "-nan", "+nan": return .nan
@@ -19,14 +19,14 @@ enum CSVNumber {
     }
 
     /// The shortest text that reads back as exactly `value` ("0.1", "1e-05", "nan").
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
 
     /// `text` as a CSV field: quoted when it holds a comma, a quote, a line break or outer spaces.
-    static func field(_ text: String) -> String {
+    public static func field(_ text: String) -> String {
         let needsQuotes = text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             || text.first == " " || text.last == " "
         guard needsQuotes else { return text }

@@ -1,4 +1,3 @@
-import FaceAtlasCore
 import Foundation
 
 /// A CSV file split into a header and rows, each row with the line it starts on.
@@ -6,24 +5,25 @@ import Foundation
 /// Fields are separated by commas; spaces around a field are trimmed (OpenFace writes
 /// ", " between fields); a field in double quotes may hold commas, line breaks and `""`
 /// for a quote. Blank lines are skipped. A UTF-8 byte-order mark is ignored.
-struct CSVTable {
+public struct CSVTable: Sendable {
     /// One data row.
-    struct Row {
+    public struct Row: Sendable {
         /// The 1-based line the row starts on.
-        var line: Int
-        var fields: [String]
+        public var line: Int
+        /// The row's fields, trimmed unless quoted.
+        public var fields: [String]
     }
 
     /// The file, named in errors.
-    var path: String
+    public var path: String
     /// The header's fields, trimmed.
-    var header: [String]
+    public var header: [String]
     /// The data rows, in file order.
-    var rows: [Row]
+    public var rows: [Row]
 
     /// Parses `data` read from `path`.
     /// - Throws: `FileError` for an empty file, text that is not UTF-8, or an unterminated quote.
-    init(_ data: Data, path: String) throws {
+    public init(_ data: Data, path: String) throws {
         self.path = path
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -103,7 +103,7 @@ struct CSVTable {
     }
 
     /// The index of each header name; a repeated name is an error.
-    func columnIndex() throws -> [String: Int] {
+    public func columnIndex() throws -> [String: Int] {
         var index: [String: Int] = [:]
         for (position, name) in header.enumerated() {
             if let earlier = index[name] {
@@ -114,13 +114,13 @@ struct CSVTable {
         return index
     }
 
-    /// Fails unless the file has at least one data row.
-    func requireRows() throws {
-        if rows.isEmpty { throw FileError(path, "the file has a header but no frames (truncated?)", at: "line 1") }
+    /// Fails unless the file has at least one data row; `rowName` names what a row holds ("frames", "rows").
+    public func requireRows(named rowName: String = "rows") throws {
+        if rows.isEmpty { throw FileError(path, "the file has a header but no \(rowName) (truncated?)", at: "line 1") }
     }
 
     /// Fails unless `row` has as many fields as the header (a short last line means a truncated file).
-    func requireWidth(_ row: Row) throws {
+    public func requireWidth(_ row: Row) throws {
         guard row.fields.count != header.count else { return }
         let isLast = row.line == rows.last?.line
         let hint = row.fields.count < header.count && isLast ? " (the file is truncated?)" : ""
@@ -129,7 +129,7 @@ struct CSVTable {
     }
 
     /// The number in `row` at `column`, named `name` in errors; an empty field is NaN.
-    func number(_ row: Row, _ column: Int, _ name: String) throws -> Double {
+    public func number(_ row: Row, _ column: Int, _ name: String) throws -> Double {
         let text = row.fields[column]
         if text.isEmpty { return .nan }
         guard let value = CSVNumber.parse(text) else {
