@@ -125,28 +125,33 @@ struct Winograd3x3 {
             products.withUnsafeBufferPointer { p in
                 // Y = Aᵀ M A, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]].
                 ParallelLoop.forEach(o, grain: 1) { outputs in
+                    // Two output rows per tile row, computed 16 tiles at a time into a scratch row pair.
+                    let pairs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * tw + 4)
+                    defer { pairs.deallocate() }
+                    let stride = o * tiles
                     for oc in outputs {
                         for image in 0..<g {
                             let plane = output + ((first + image) * o + oc) * h * w
                             for ty in 0..<th {
+                                let rowTiles = image * tilesPerImage + ty * tw
+                                // The 16 products of tile position ξ = 4r + c, consecutive over the row's tiles.
+                                let q = p.baseAddress! + oc * tiles + rowTiles
+                                let top = pairs, bottom = pairs + 2 * tw + 2
                                 for tx in 0..<tw {
-                                    let tile = image * tilesPerImage + ty * tw + tx
+                                    @inline(__always) func m(_ xi: Int) -> Float { q[xi * stride + tx] }
                                     // Rows of M A: (M[r][0] + M[r][1] + M[r][2], M[r][1] − M[r][2] − M[r][3]).
-                                    @inline(__always) func row(_ r: Int) -> (Float, Float) {
-                                        let base = (r * 4 * o + oc) * tiles + tile
-                                        let a = p[base], b = p[base + o * tiles], cc = p[base + 2 * o * tiles], dd = p[base + 3 * o * tiles]
-                                        return (a + b + cc, b - cc - dd)
-                                    }
-                                    let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-                                    let m = (r0.0 + r1.0 + r2.0, r0.1 + r1.1 + r2.1, r1.0 - r2.0 - r3.0, r1.1 - r2.1 - r3.1)
-                                    let y = 2 * ty, x = 2 * tx
-                                    plane[y * w + x] = m.0
-                                    if x + 1 < w { plane[y * w + x + 1] = m.1 }
-                                    if y + 1 < h {
-                                        plane[(y + 1) * w + x] = m.2
-                                        if x + 1 < w { plane[(y + 1) * w + x + 1] = m.3 }
-                                    }
+                                    let a0 = m(0) + m(1) + m(2), b0 = m(1) - m(2) - m(3)
+                                    let a1 = m(4) + m(5) + m(6), b1 = m(5) - m(6) - m(7)
+                                    let a2 = m(8) + m(9) + m(10), b2 = m(9) - m(10) - m(11)
+                                    let a3 = m(12) + m(13) + m(14), b3 = m(13) - m(14) - m(15)
+                                    top[2 * tx] = a0 + a1 + a2
+                                    top[2 * tx + 1] = b0 + b1 + b2
+                                    bottom[2 * tx] = a1 - a2 - a3
+                                    bottom[2 * tx + 1] = b1 - b2 - b3
                                 }
+                                let y = 2 * ty
+                                (plane + y * w).update(from: top, count: w)
+                                if y + 1 < h { (plane + (y + 1) * w).update(from: bottom, count: w) }
                             }
                         }
                     }
