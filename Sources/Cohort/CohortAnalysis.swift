@@ -110,7 +110,7 @@ public struct CohortAnalysis: Sendable {
                 written.append(table)
                 try ledger.record(step: "evaluate", key: method.rawValue, inputs: inputs, outputs: written, seconds: Date().timeIntervalSince(start))
                 evaluations[method.rawValue] = summary
-                log(summary.headline)
+                log(String(format: "evaluate %@: done (%.1f s)", method.rawValue, Date().timeIntervalSince(start)))
             }
         }
 

@@ -210,13 +210,13 @@ extension EvaluationSummary {
                 points: Array(zip(curve.falsePositiveRates, curve.truePositiveRates)).map { (x: $0.0, y: $0.1) },
                 color: LineChart.palette[k % LineChart.palette.count]))
         }
-        return LineChart(title: "ROC one-vs-rest: \(method)", xLabel: "false positive rate", yLabel: "true positive rate",
+        return LineChart(title: "ROC curves, one class vs the rest", xLabel: "false positive rate", yLabel: "true positive rate",
                          xRange: 0...1, yRange: 0...1, series: series).render()
     }
 
     /// The confusion matrix as a heat map.
     public func confusionChart() -> Image {
-        ConfusionMatrixChart(matrix: confusionMatrix, title: "Confusion matrix: \(method)").render()
+        ConfusionMatrixChart(matrix: confusionMatrix, title: "Confusion matrix").render()
     }
 
     /// Writes `NAME.json`, `NAME.md`, `NAME-roc.png` and `NAME-confusion.png` into `folder` (atomically)
