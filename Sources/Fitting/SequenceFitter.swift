@@ -90,6 +90,7 @@ public struct SequenceFitter: Sendable {
     /// and frames-only steps are four times cheaper.
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
+        let cpuStart = threadCPUSeconds()
         BLASThreads.useSingleThread()
         BLASThreads.keepFreedMemory()
         let total = sequences.reduce(0) { $0 + $1.count }
@@ -118,7 +119,9 @@ public struct SequenceFitter: Sendable {
         // Stage 2: every frame, identity held (folded into the rows).
         var frameStage = SequenceFitter(rows: rows.withIdentity(first.identity), settings: settings)
         frameStage.settings.fitIdentity = false
+        let stageOneCPU = threadCPUSeconds()
         var result = try frameStage.fitJoint(sequences, initialIdentity: [], start: start, focal: first.focalLength)
+        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: thread CPU stage 1 \(stageOneCPU - cpuStart) s, stage 2 \(threadCPUSeconds() - stageOneCPU) s, stage 2 \(result.iterations) iterations, costs \(result.costHistory.map { Int($0) })") }
         result.identity = first.identity
         result.iterations += first.iterations
         return result
@@ -175,12 +178,16 @@ public struct SequenceFitter: Sendable {
             iterations += 1
             if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal,
                                                                    window: iterations == 1 || iterations % 5 == 0 ? nil : 10, initial: iterations == 1) }
-            cost = problem.cost(states: states, beta: beta, focal: focal)
+            // The linearization also gives the cost at the current state (correspondences may have changed).
+            let linearization = problem.linearize(states: states, beta: beta, focal: focal)
+            cost = linearization.cost
             var accepted = false
             for _ in 0..<8 {
                 var trialStates = states, trialBeta = beta, trialFocal = focal
-                let betaStep = try problem.step(states: &trialStates, beta: &trialBeta, focal: &trialFocal, lambda: lambda,
-                                                lockPose: false, updateIdentity: !identityFrozen)
+                let report = try problem.solve(linearization, states: &trialStates, beta: &trialBeta, focal: &trialFocal, lambda: lambda,
+                                               lockPose: false, updateIdentity: !identityFrozen)
+                // Even the linear model promises less than the tolerance: converged, no trial needed.
+                if report.predictedDecrease < settings.tolerance * cost { break }
                 let trialCost = problem.cost(states: trialStates, beta: trialBeta, focal: trialFocal)
                 if trialCost < cost {
                     states = trialStates; beta = trialBeta; focal = trialFocal
@@ -188,7 +195,7 @@ public struct SequenceFitter: Sendable {
                     cost = trialCost
                     lambda = max(lambda / 3, 1e-7)
                     accepted = true
-                    if betaStep < settings.identityFreezeThreshold { identityFrozen = true }
+                    if report.identityStep < settings.identityFreezeThreshold { identityFrozen = true }
                     if decrease < settings.tolerance { converged = true }
                     break
                 }
@@ -298,4 +305,11 @@ public enum FittingError: Error, CustomStringConvertible, Sendable {
         case .singular(let what): "the normal equations are singular (\(what)); too few valid landmarks?"
         }
     }
+}
+
+/// CPU seconds the calling thread has used (for the trace).
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
