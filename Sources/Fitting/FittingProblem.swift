@@ -302,11 +302,12 @@ extension SequenceFitter {
             let weights = obs.weights[t], points = obs.points[t]
             var cost = 0.0
             withUnsafeTemporaryAllocation(of: Double.self, capacity: max(maxRows * Q, 1)) { shared in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: P) { cols in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: P) { vals in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * P) { columnBuffer in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * P) { valueBuffer in
             beta.withUnsafeBufferPointer { b in st.psi.withUnsafeBufferPointer { e in
             table.data.withUnsafeBufferPointer { data in table.active.withUnsafeBufferPointer { activeList in
                 let sharedRows = shared.baseAddress!
+                let cols = columnBuffer.baseAddress!, offsets = cols + P, vals = valueBuffer.baseAddress!
                 var m = 0
                 for i in 0..<68 where weights[i] > 0 {
                     guard let p = point(i, st) else { continue }
@@ -351,38 +352,43 @@ extension SequenceFitter {
                     cost += weights[i] * robustCost(r)
                     let weight = weights[i] * settings.robustLoss.weight(r)
                     let sw = weight.squareRoot() / ctx.sigma
+                    // The columns this landmark's rows touch (the same for its two or three rows; a row's value is 0
+                    // where it does not depend on a column): its action units, the jaw, rotation, translation, scale.
+                    var count = 0
+                    for a in Int(starts[p])..<Int(starts[p + 1]) { cols[count] = Int(act[a]); count += 1 }
+                    let expressionCount = count
+                    if layout.hasJaw && jawMoves { cols[count] = layout.jaw; count += 1 }
+                    for q in 0..<3 { cols[count] = layout.rotation + q; count += 1 }
+                    for q in 0..<layout.translationCount { cols[count] = layout.translation + q; count += 1 }
+                    if layout.camera == .scaledOrthographic { cols[count] = layout.scale; count += 1 }
+                    for a in 0..<count { offsets[a] = cols[a] &* n }
+                    var residual = SIMD3<Double>.zero
+                    let firstRow = m
                     for rr in 0..<dim {
                         let gr = rr == 0 ? g0 : (rr == 1 ? g1 : g2)
                         // A = G·R (∂obs/∂X), then AM = A·M (∂obs/∂Xpre).
                         let ax = rot.applyTransposed(gr)
                         let am = SIMD3(ax.x, (ax * SIMD3(0, m1.y, m2.y)).sum(), (ax * SIMD3(0, m1.z, m2.z)).sum())
-                        let res = sw * ctx.sigma * diff[rr]
-                        var count = 0
-                        for a in Int(starts[p])..<Int(starts[p + 1]) {
-                            let j = Int(act[a])
-                            let q = exBase + 3 * j
-                            cols[count] = j
-                            vals[count] = sw * (am.x * d[q] + am.y * d[q + 1] + am.z * d[q + 2])
-                            count += 1
+                        residual[rr] = sw * ctx.sigma * diff[rr]
+                        let v = vals + rr &* P
+                        for a in 0..<expressionCount {
+                            let q = exBase &+ 3 &* cols[a]
+                            v[a] = sw * (am.x * d[q] + am.y * d[q &+ 1] + am.z * d[q &+ 2])
                         }
-                        if layout.hasJaw && jawMoves { cols[count] = layout.jaw; vals[count] = sw * (ax * dXdTheta).sum(); count += 1 }
+                        var c = expressionCount
+                        if layout.hasJaw && jawMoves { v[c] = sw * (ax * dXdTheta).sum(); c += 1 }
                         // ∂/∂ω_a = G (e_a × Y)
-                        cols[count] = layout.rotation; vals[count] = sw * (gr * SIMD3(0, -y.z, y.y)).sum()
-                        cols[count + 1] = layout.rotation + 1; vals[count + 1] = sw * (gr * SIMD3(y.z, 0, -y.x)).sum()
-                        cols[count + 2] = layout.rotation + 2; vals[count + 2] = sw * (gr * SIMD3(-y.y, y.x, 0)).sum()
-                        count += 3
+                        v[c] = sw * (gr * SIMD3(0, -y.z, y.y)).sum()
+                        v[c + 1] = sw * (gr * SIMD3(y.z, 0, -y.x)).sum()
+                        v[c + 2] = sw * (gr * SIMD3(-y.y, y.x, 0)).sum()
+                        c += 3
                         switch layout.camera {
                         case .scaledOrthographic:
-                            cols[count] = layout.translation + rr; vals[count] = sw
-                            cols[count + 1] = layout.scale; vals[count + 1] = sw * (projected[rr] - st.translation[rr])
-                            count += 2
+                            v[c] = rr == 0 ? sw : 0
+                            v[c + 1] = rr == 1 ? sw : 0
+                            v[c + 2] = sw * (projected[rr] - st.translation[rr])
                         case .pinhole, .metric3D:
-                            for q in 0..<3 { cols[count] = layout.translation + q; vals[count] = sw * gr[q]; count += 1 }
-                        }
-                        for a in 0..<count {
-                            let ca = cols[a], va = vals[a]
-                            g[ca] += va * res
-                            for bb in a..<count { H[ca + cols[bb] * n] += va * vals[bb] }
+                            for q in 0..<3 { v[c + q] = sw * gr[q] }
                         }
                         if Q > 0 {
                             let row = sharedRows + m
@@ -394,14 +400,38 @@ extension SequenceFitter {
                                 let pp = rr == 0 ? ctx.principalPoint.x : ctx.principalPoint.y
                                 row[layout.focal * maxRows] = sw * (projected[rr] - pp)
                             }
-                            for q in 0..<Q {
-                                let v = row[q * maxRows]
-                                g[P + q] += v * res
-                                let column = H + (P + q) * n
-                                for a in 0..<count { column[cols[a]] += vals[a] * v }
-                            }
+                            for q in 0..<Q { g[P + q] += row[q * maxRows] * residual[rr] }
                         }
                         m += 1
+                    }
+                    // JᵀJ and Jᵀr of the landmark's rows, upper triangle.
+                    if dim == 2 {
+                        let v0 = vals, v1 = vals + P, r0 = residual.x, r1 = residual.y
+                        for a in 0..<count {
+                            let x0 = v0[a], x1 = v1[a]
+                            let h = H + cols[a]
+                            g[cols[a]] += x0 * r0 + x1 * r1
+                            for b in a..<count { h[offsets[b]] += x0 * v0[b] + x1 * v1[b] }
+                        }
+                    } else {
+                        for rr in 0..<dim {
+                            let v = vals + rr &* P, r = residual[rr]
+                            for a in 0..<count {
+                                let x = v[a]
+                                let h = H + cols[a]
+                                g[cols[a]] += x * r
+                                for b in a..<count { h[offsets[b]] += x * v[b] }
+                            }
+                        }
+                    }
+                    if Q > 0 {
+                        for q in 0..<Q {
+                            let column = H + (P + q) * n
+                            for rr in 0..<dim {
+                                let sv = sharedRows[firstRow + rr + q * maxRows], v = vals + rr &* P
+                                for a in 0..<count { column[cols[a]] += v[a] * sv }
+                            }
+                        }
                     }
                 }
                 if Q > 0 && m > 0 {
