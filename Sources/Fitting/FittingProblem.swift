@@ -301,12 +301,13 @@ extension SequenceFitter {
             let tableStride = table.stride, identityStride = 3 * table.identityCount
             let weights = obs.weights[t], points = obs.points[t]
             var cost = 0.0
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(maxRows * Q, 1)) { shared in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(maxRows * Q + P * Q + 3 * Q, 1)) { shared in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * P) { columnBuffer in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * P) { valueBuffer in
             beta.withUnsafeBufferPointer { b in st.psi.withUnsafeBufferPointer { e in
             table.data.withUnsafeBufferPointer { data in table.active.withUnsafeBufferPointer { activeList in
-                let sharedRows = shared.baseAddress!
+                let sharedRows = shared.baseAddress!, cross = sharedRows + maxRows * Q, sharedRowBuffer = cross + P * Q
+                for i in 0..<(P * Q) { cross[i] = 0 }
                 let cols = columnBuffer.baseAddress!, offsets = cols + P, vals = valueBuffer.baseAddress!
                 var m = 0
                 for i in 0..<68 where weights[i] > 0 {
@@ -363,7 +364,6 @@ extension SequenceFitter {
                     if layout.camera == .scaledOrthographic { cols[count] = layout.scale; count += 1 }
                     for a in 0..<count { offsets[a] = cols[a] &* n }
                     var residual = SIMD3<Double>.zero
-                    let firstRow = m
                     for rr in 0..<dim {
                         let gr = rr == 0 ? g0 : (rr == 1 ? g1 : g2)
                         // A = G·R (∂obs/∂X), then AM = A·M (∂obs/∂Xpre).
@@ -400,7 +400,8 @@ extension SequenceFitter {
                                 let pp = rr == 0 ? ctx.principalPoint.x : ctx.principalPoint.y
                                 row[layout.focal * maxRows] = sw * (projected[rr] - pp)
                             }
-                            for q in 0..<Q { g[P + q] += row[q * maxRows] * residual[rr] }
+                            let contiguous = sharedRowBuffer + rr &* Q
+                            for q in 0..<Q { contiguous[q] = row[q * maxRows]; g[P + q] += row[q * maxRows] * residual[rr] }
                         }
                         m += 1
                     }
@@ -425,14 +426,18 @@ extension SequenceFitter {
                         }
                     }
                     if Q > 0 {
-                        for q in 0..<Q {
-                            let column = H + (P + q) * n
+                        // Frame × shared block, accumulated by frame parameter (contiguous over the shared ones).
+                        for a in 0..<count {
+                            let x = cross + cols[a] &* Q
                             for rr in 0..<dim {
-                                let sv = sharedRows[firstRow + rr + q * maxRows], v = vals + rr &* P
-                                for a in 0..<count { column[cols[a]] += v[a] * sv }
+                                let va = vals[rr &* P &+ a], sv = sharedRowBuffer + rr &* Q
+                                for q in 0..<Q { x[q] += va * sv[q] }
                             }
                         }
                     }
+                }
+                if Q > 0 {
+                    for c in 0..<P { for q in 0..<Q { H[c + (P + q) * n] += cross[c * Q + q] } }
                 }
                 if Q > 0 && m > 0 {
                     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(Q), Int32(m), 1, sharedRows, Int32(maxRows), 1, H + P + P * n, Int32(n))
@@ -498,7 +503,7 @@ extension SequenceFitter {
         struct StepReport {
             /// The norm of the identity update (SD units).
             var identityStep: Double
-            /// The cost decrease the linear model predicts for the (unbounded) step, −gᵀδ.
+            /// The cost decrease the quadratic model predicts for the (unbounded) step.
             var predictedDecrease: Double
         }
 
@@ -539,6 +544,7 @@ extension SequenceFitter {
             let sharedGradient = gs
             var chains: [FrameChain] = []
             var gradientsAll: [[Double]] = []
+            var dampingAll: [[Double]] = []
             var compactAll: [[Int32]] = []
             var base = 0
             for (s, ctx) in contexts.enumerated() {
@@ -648,9 +654,14 @@ extension SequenceFitter {
                     }
                 }
                 // Marquardt damping.
+                var damping = [Double](repeating: 0, count: values.count / cols)
                 for t in 0..<T {
-                    let size = sizes[t], o = blockOffsets[t]
-                    for a in 0..<size { blocks[o + a + a * size] = blocks[o + a + a * size] * (1 + lambda) + 1e-9 }
+                    let size = sizes[t], o = blockOffsets[t], od = rhsOffsets[t] / cols
+                    for a in 0..<size {
+                        let d = blocks[o + a + a * size] * lambda + 1e-9
+                        blocks[o + a + a * size] += d
+                        damping[od + a] = d
+                    }
                 }
                 chain.blocks = blocks; chain.rhs = values
                 let original = chain.rhs
@@ -670,13 +681,15 @@ extension SequenceFitter {
                 }
                 chains.append(chain)
                 compactAll.append(compact)
+                dampingAll.append(damping)
                 gradientsAll.append(original)
                 base += T
             }
             // Shared step: S δs = −(g_s − Cᵀ F⁻¹ g_f).
             var deltaShared = [Double](repeating: 0, count: Q)
+            var sharedDamping = [Double](repeating: 0, count: Q)
             if Q > 0 && !lockShared {
-                for q in 0..<Q { D[q + q * Q] = D[q + q * Q] * (1 + lambda) + 1e-9 }
+                for q in 0..<Q { sharedDamping[q] = D[q + q * Q] * lambda + 1e-9; D[q + q * Q] += sharedDamping[q] }
                 var rhs = gs.map { -$0 }
                 var S = D
                 let info = LAPACKE_dposv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(Q), 1, &S, Int32(Q), &rhs, Int32(Q))
@@ -685,10 +698,10 @@ extension SequenceFitter {
             }
             // Frame steps: δf = −Xg − XC δs (zero for held parameters); apply with bounds.
             var delta = [Double](repeating: 0, count: P)
-            var predicted = 0.0
-            for q in 0..<Q { predicted -= sharedGradient[q] * deltaShared[q] }
+            var predicted = 0.0, dampedSquare = 0.0
+            for q in 0..<Q { predicted -= sharedGradient[q] * deltaShared[q]; dampedSquare += sharedDamping[q] * deltaShared[q] * deltaShared[q] }
             for (s, chain) in chains.enumerated() {
-                let compact = compactAll[s], gradient = gradientsAll[s]
+                let compact = compactAll[s], gradient = gradientsAll[s], damping = dampingAll[s]
                 for t in 0..<chain.count {
                     let size = chain.sizes[t], o = chain.rhsOffsets[t]
                     for p in 0..<P {
@@ -698,6 +711,7 @@ extension SequenceFitter {
                         for q in 0..<Q { v -= chain.rhs[o + a + q * size] * deltaShared[q] }
                         delta[p] = v
                         predicted -= gradient[o + a + Q * size] * v
+                        dampedSquare += damping[o / cols + a] * v * v
                     }
                     var st = states[s][t]
                     for j in 0..<layout.expressions where delta[j] != 0 {
@@ -719,7 +733,8 @@ extension SequenceFitter {
                 for k in 0..<rows.identityCount { beta[k] += deltaShared[k]; betaNorm += deltaShared[k] * deltaShared[k] }
             }
             if layout.camera == .pinhole && !lockShared { focal *= exp(deltaShared[layout.focal]) }
-            return StepReport(identityStep: betaNorm.squareRoot(), predictedDecrease: predicted)
+            // The damped quadratic model's decrease: −gᵀδ − ½δᵀHδ = ½(−gᵀδ + δᵀDδ) with (H + D)δ = −g.
+            return StepReport(identityStep: betaNorm.squareRoot(), predictedDecrease: (predicted + dampedSquare) / 2)
         }
 
         /// [e_a]ₓR for a = 0, 1, 2, each as its three rows.
