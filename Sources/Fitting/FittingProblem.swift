@@ -569,6 +569,22 @@ extension SequenceFitter {
                     }
                     if layout.hasJaw { hp[o + layout.jaw] = settings.expressionPrior; gf[o + layout.jaw] += settings.expressionPrior * st.theta }
                 }
+                // Whether a coefficient at a bound is held depends on its whole gradient, temporal smoothness included.
+                var heldGradient = gf
+                let mu = settings.expressionSmoothing
+                if mu > 0 && T > 1 {
+                    for t in 1..<T {
+                        let a = states[s][t - 1], b = states[s][t]
+                        for j in 0..<layout.expressions {
+                            let d = mu * (b.psi[j] - a.psi[j])
+                            heldGradient[t * P + j] += d; heldGradient[(t - 1) * P + j] -= d
+                        }
+                        if layout.hasJaw {
+                            let d = mu * (b.theta - a.theta)
+                            heldGradient[t * P + layout.jaw] += d; heldGradient[(t - 1) * P + layout.jaw] -= d
+                        }
+                    }
+                }
                 for t in 0..<T {
                     let st = states[s][t], o = t * P
                     var size = 0
@@ -576,9 +592,10 @@ extension SequenceFitter {
                         var held = false
                         if p < layout.expressions {
                             let bounds = rows.expressionBounds[p]
-                            held = (st.psi[p] <= bounds.lowerBound + 1e-9 && gf[o + p] > 0) || (st.psi[p] >= bounds.upperBound - 1e-9 && gf[o + p] < 0)
+                            held = (st.psi[p] <= bounds.lowerBound + 1e-9 && heldGradient[o + p] > 0)
+                                || (st.psi[p] >= bounds.upperBound - 1e-9 && heldGradient[o + p] < 0)
                         } else if layout.hasJaw && p == layout.jaw {
-                            held = st.theta <= 1e-9 && gf[o + p] > 0
+                            held = st.theta <= 1e-9 && heldGradient[o + p] > 0
                         } else {
                             held = lockPose
                         }
@@ -618,13 +635,18 @@ extension SequenceFitter {
                         let nt = sizes[t], np = sizes[t - 1]
                         var list: [FrameChain.Coupling] = []
                         func couple(_ p: Int, _ w: Double, _ diff: Double) {
+                            // A held side is fixed for this step: the free side still feels the term.
                             let i = Int(compact[ot + p]), k = Int(compact[op + p])
-                            guard w > 0, i >= 0, k >= 0 else { return }
-                            blocks[blockOffsets[t] + i + i * nt] += w
-                            blocks[blockOffsets[t - 1] + k + k * np] += w
-                            list.append(FrameChain.Coupling(row: Int32(i), column: Int32(k), value: -w))
-                            values[rhsOffsets[t] + i + Q * nt] += w * diff
-                            values[rhsOffsets[t - 1] + k + Q * np] -= w * diff
+                            guard w > 0 else { return }
+                            if i >= 0 {
+                                blocks[blockOffsets[t] + i + i * nt] += w
+                                values[rhsOffsets[t] + i + Q * nt] += w * diff
+                            }
+                            if k >= 0 {
+                                blocks[blockOffsets[t - 1] + k + k * np] += w
+                                values[rhsOffsets[t - 1] + k + Q * np] -= w * diff
+                            }
+                            if i >= 0 && k >= 0 { list.append(FrameChain.Coupling(row: Int32(i), column: Int32(k), value: -w)) }
                         }
                         for j in 0..<layout.expressions { couple(j, mu, b.psi[j] - a.psi[j]) }
                         if layout.hasJaw { couple(layout.jaw, mu, b.theta - a.theta) }
