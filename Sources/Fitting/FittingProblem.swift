@@ -7,12 +7,11 @@ extension SequenceFitter {
     /// The least-squares problem of one participant: residuals, normal equations, and the
     /// block-tridiagonal/Schur solve of one Levenberg–Marquardt step.
     struct Problem {
-        let fitter: SequenceFitter
+        let rows: LandmarkRows
+        let settings: FitSettings
         let layout: Layout
         let contexts: [SequenceContext]
         let table: PointTable
-        var rows: LandmarkRows { fitter.rows }
-        var settings: FitSettings { fitter.settings }
         /// Pose smoothness scale: noise units per radian (or per unit log-scale) at the eye distance.
         var kappa: Double { 1 / settings.noiseFraction }
 
@@ -211,8 +210,11 @@ extension SequenceFitter {
                 let silhouette = problem.settings.contourRule == .silhouette
                 var topScore = [Double](repeating: 0, count: Problem.exactContourCandidates)
                 var topIndex = [Int](repeating: 0, count: Problem.exactContourCandidates)
-                st.psi.withUnsafeBufferPointer { psi in
-                    for i in 0..<17 where !problem.rows.contour[i].isEmpty && obs.weights[t][i] > 0 {
+                st.psi.withUnsafeBufferPointer { psi in problem.table.jawWeights.withUnsafeBufferPointer { jawWeights in
+                    // The silhouette direction starts at the nose bridge (landmark 29).
+                    let centre = problem.point(29, st).map { project(problem.position($0, neutral: neutral[$0], expression: psi, jc, js)) }
+                    let weights = obs.weights[t]
+                    for i in 0..<17 where !problem.table.contour[i].isEmpty && weights[i] > 0 {
                         let band = problem.table.contour[i]
                         var range = 0..<band.count
                         if let window, choice[i] >= 0 {
@@ -221,10 +223,9 @@ extension SequenceFitter {
                         // Silhouette: the score is the projection along the direction from the nose bridge (landmark 29)
                         // to the band's frontal point. Nearest: the score is minus the distance to the observation,
                         // averaged over ±2 frames when the fit is temporally smoothed.
-                        var centre = SIMD3<Double>.zero, outward = SIMD3<Double>.zero, target = obs.points[t][i]
+                        var outward = SIMD3<Double>.zero, target = obs.points[t][i]
                         if silhouette {
-                            guard let bridge = problem.point(29, st), problem.table.landmark[i] >= 0 else { continue }
-                            centre = project(problem.position(bridge, neutral: neutral[bridge], expression: psi, jc, js))
+                            guard let centre, problem.table.landmark[i] >= 0 else { continue }
                             let f = problem.table.landmark[i]
                             let frontal = project(problem.position(f, neutral: neutral[f], expression: psi, jc, js))
                             outward = problem.difference(frontal, centre)
@@ -238,15 +239,36 @@ extension SequenceFitter {
                         }
                         func score(_ model: SIMD3<Double>) -> Double {
                             let x = project(model)
-                            if silhouette { return (problem.difference(x, centre) * outward).sum() }
+                            if silhouette { return (problem.difference(x, centre!) * outward).sum() }
                             let d = problem.difference(x, target)
                             return -(d * d).sum().squareRoot()
                         }
-                        // Cheap pass: keep the best few (sorted, best first).
+                        // Cheap pass: keep the best few (sorted, best first). Under the scaled-orthographic camera the
+                        // projection is affine and the jaw rotation linear, so a candidate's score is a few dot products.
+                        let orthographic = problem.layout.camera == .scaledOrthographic
+                        var a0 = SIMD3<Double>.zero, a1 = SIMD3<Double>.zero, c0 = SIMD3<Double>.zero, c1 = SIMD3<Double>.zero
+                        var pivot = SIMD3<Double>.zero
+                        if orthographic {
+                            a0 = project.scale * st.rotation.r0; a1 = -project.scale * st.rotation.r1
+                            if let jawPivot = problem.table.jawPivot {
+                                // (R_jaw − I)ᵀ a: the change of a·X per unit of (X − pivot) moved by the jaw.
+                                c0 = SIMD3(0, (jc - 1) * a0.y + js * a0.z, -js * a0.y + (jc - 1) * a0.z)
+                                c1 = SIMD3(0, (jc - 1) * a1.y + js * a1.z, -js * a1.y + (jc - 1) * a1.z)
+                                pivot = jawPivot
+                            }
+                        }
+                        let offset = SIMD2(project.translation.x, project.translation.y)
+                        func cheapScore(_ p: Int) -> Double {
+                            guard orthographic else { return score(problem.jawOpened(neutral[p], p, jc, js)) }
+                            let x = neutral[p], w = jawWeights[p], d = x - pivot
+                            let u = SIMD2((a0 * x).sum() + w * (c0 * d).sum(), (a1 * x).sum() + w * (c1 * d).sum()) + offset
+                            if silhouette { return (u.x - centre!.x) * outward.x + (u.y - centre!.y) * outward.y }
+                            let e = u - SIMD2(target.x, target.y)
+                            return -(e * e).sum()
+                        }
                         var kept = 0
                         for k in range {
-                            let p = band[k]
-                            let v = score(problem.jawOpened(neutral[p], p, jc, js))
+                            let v = cheapScore(band[k])
                             if kept == topScore.count && v <= topScore[kept - 1] { continue }
                             var slot = min(kept, topScore.count - 1)
                             while slot > 0 && topScore[slot - 1] < v {
@@ -273,7 +295,7 @@ extension SequenceFitter {
                         if !silhouette && !initial && range.contains(current) && bestScore < currentScore + 0.3 * ctx.sigma { best = current }
                         choice[i] = best
                     }
-                }
+                } }
                 return choice
             }
             for (index, (s, t)) in frames.enumerated() { states[s][t].contourChoice = choices[index] }

@@ -40,6 +40,8 @@ struct PointTable: Sendable {
             data.deallocate(); active.deallocate(); activeStart.deallocate()
         }
     }
+    /// Jaw weight of every point, contiguous (for sweeps over many points).
+    let jawWeights: [Double]
     /// Point index of each landmark (−1 where undefined).
     let landmark: [Int]
     /// Point indices of each contour band's candidates.
@@ -78,6 +80,7 @@ struct PointTable: Sendable {
         raw = RawStorage(data: buffer, active: moving, activeStart: starts)
         landmark = landmarkIndex
         contour = bands
+        jawWeights = (0..<(starts.count - 1)).map { buffer[$0 * recordStride + recordStride - 1] }
         jawPivot = rows.jawPivot
     }
 

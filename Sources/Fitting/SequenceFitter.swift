@@ -177,7 +177,7 @@ public struct SequenceFitter: Sendable {
                 }
             }
         }
-        let problem = Problem(fitter: self, layout: layout, contexts: contexts, table: PointTable(rows))
+        let problem = Problem(rows: rows, settings: settings, layout: layout, contexts: contexts, table: PointTable(rows))
         // Closed-form refinement: identity and expression with the cameras held (a linear solve).
         if (settings.fitIdentity || layout.expressions > 0) && !closedFormStart.isEmpty {
             _ = try problem.step(states: &states, beta: &beta, focal: &focal, lambda: 1e-6, lockPose: true, updateIdentity: settings.fitIdentity)
