@@ -143,7 +143,7 @@ extension SequenceFitter {
         // MARK: Contour
 
         /// Candidates of a band whose cheap score is checked exactly.
-        static let exactContourCandidates = 8
+        static let exactContourCandidates = 6
 
         /// The position of every model point with the identity applied but no expression and the jaw
         /// closed: the cheap first pass of the contour search (with the identity folded into the rows,
@@ -323,13 +323,13 @@ extension SequenceFitter {
             let tableStride = table.stride, identityStride = 3 * table.identityCount
             let weights = obs.weights[t], points = obs.points[t]
             var cost = 0.0
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(maxRows * Q + P * Q + 3 * Q, 1)) { shared in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: Q > 0 ? maxRows * (Q + P) : 1) { shared in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * P) { columnBuffer in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * P) { valueBuffer in
             beta.withUnsafeBufferPointer { b in st.psi.withUnsafeBufferPointer { e in
             table.data.withUnsafeBufferPointer { data in table.active.withUnsafeBufferPointer { activeList in
-                let sharedRows = shared.baseAddress!, cross = sharedRows + maxRows * Q, sharedRowBuffer = cross + P * Q
-                for i in 0..<(P * Q) { cross[i] = 0 }
+                let sharedRows = shared.baseAddress!, frameRows = sharedRows + maxRows * Q
+                if Q > 0 { frameRows.initialize(repeating: 0, count: maxRows * P) }
                 let cols = columnBuffer.baseAddress!, offsets = cols + P, vals = valueBuffer.baseAddress!
                 var m = 0
                 for i in 0..<68 where weights[i] > 0 {
@@ -422,8 +422,10 @@ extension SequenceFitter {
                                 let pp = rr == 0 ? ctx.principalPoint.x : ctx.principalPoint.y
                                 row[layout.focal * maxRows] = sw * (projected[rr] - pp)
                             }
-                            let contiguous = sharedRowBuffer + rr &* Q
-                            for q in 0..<Q { contiguous[q] = row[q * maxRows]; g[P + q] += row[q * maxRows] * residual[rr] }
+                            for q in 0..<Q { g[P + q] += row[q * maxRows] * residual[rr] }
+                            // The frame columns of the row, dense, for the frame × shared block.
+                            let frameRow = frameRows + m
+                            for a in 0..<count { frameRow[cols[a] &* maxRows] = v[a] }
                         }
                         m += 1
                     }
@@ -447,21 +449,11 @@ extension SequenceFitter {
                             }
                         }
                     }
-                    if Q > 0 {
-                        // Frame × shared block, accumulated by frame parameter (contiguous over the shared ones).
-                        for a in 0..<count {
-                            let x = cross + cols[a] &* Q
-                            for rr in 0..<dim {
-                                let va = vals[rr &* P &+ a], sv = sharedRowBuffer + rr &* Q
-                                for q in 0..<Q { x[q] += va * sv[q] }
-                            }
-                        }
-                    }
-                }
-                if Q > 0 {
-                    for c in 0..<P { for q in 0..<Q { H[c + (P + q) * n] += cross[c * Q + q] } }
                 }
                 if Q > 0 && m > 0 {
+                    // Frame × shared block JfᵀJs and shared block JsᵀJs.
+                    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, Int32(P), Int32(Q), Int32(m), 1, frameRows, Int32(maxRows),
+                                sharedRows, Int32(maxRows), 1, H + P * n, Int32(n))
                     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(Q), Int32(m), 1, sharedRows, Int32(maxRows), 1, H + P + P * n, Int32(n))
                 }
             } } } }

@@ -131,7 +131,7 @@ public struct SequenceFitter: Sendable {
             subsetIndex += 1
         }
         var result = try frameStage.fitJoint(sequences, initialIdentity: [], start: start, focal: first.focalLength, startStates: starts).result
-        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: thread CPU stage 1 \(stageOneCPU - cpuStart) s, stage 2 \(threadCPUSeconds() - stageOneCPU) s, stage 2 \(result.iterations) iterations, costs \(result.costHistory.map { Int($0) })") }
+        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: wall \(Date().timeIntervalSince(start)) thread CPU stage 1 \(stageOneCPU - cpuStart) s, stage 2 \(threadCPUSeconds() - stageOneCPU) s, stage 2 \(result.iterations) iterations, costs \(result.costHistory.map { Int($0) })") }
         result.identity = first.identity
         result.iterations += first.iterations
         return result
