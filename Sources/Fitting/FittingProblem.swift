@@ -648,6 +648,7 @@ extension SequenceFitter {
                         let ot = t * P, op = (t - 1) * P
                         let nt = sizes[t], np = sizes[t - 1]
                         var list: [FrameChain.Coupling] = []
+                        list.reserveCapacity(P + 9)
                         func couple(_ p: Int, _ w: Double, _ diff: Double) {
                             // A held side is fixed for this step: the free side still feels the term.
                             let i = Int(compact[ot + p]), k = Int(compact[op + p])
@@ -672,9 +673,9 @@ extension SequenceFitter {
                         if mp > 0 && !lockPose {
                             // ½·μr·‖R_t − R_{t−1}‖²_F with R ← exp([ω]ₓ)R: ∂R/∂ω_a = [e_a]ₓR.
                             let mr = mp * kappa * kappa / 2
-                            let jb = rotationDerivatives(b.rotation), ja = rotationDerivatives(a.rotation).map { m in m.map { -$0 } }
-                            let residual = [b.rotation.r0 - a.rotation.r0, b.rotation.r1 - a.rotation.r1, b.rotation.r2 - a.rotation.r2]
-                            func dot(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double { (x[0] * y[0]).sum() + (x[1] * y[1]).sum() + (x[2] * y[2]).sum() }
+                            let jb = RotationDerivatives(b.rotation, sign: 1), ja = RotationDerivatives(a.rotation, sign: -1)
+                            let residual = RotationDerivatives.flat(b.rotation.r0 - a.rotation.r0, b.rotation.r1 - a.rotation.r1, b.rotation.r2 - a.rotation.r2)
+                            func dot(_ x: SIMD16<Double>, _ y: SIMD16<Double>) -> Double { (x * y).sum() }
                             let rt = Int(compact[ot + layout.rotation]), rp = Int(compact[op + layout.rotation])
                             for p in 0..<3 {
                                 for q in 0..<3 {
@@ -773,10 +774,23 @@ extension SequenceFitter {
             return StepReport(identityStep: betaNorm.squareRoot(), predictedDecrease: (predicted + dampedSquare) / 2)
         }
 
-        /// [e_a]ₓR for a = 0, 1, 2, each as its three rows.
-        func rotationDerivatives(_ r: Rotation3) -> [[SIMD3<Double>]] {
-            let zero = SIMD3<Double>.zero
-            return [[zero, -r.r2, r.r1], [r.r2, zero, -r.r0], [-r.r1, r.r0, zero]]
+        /// ±[e_a]ₓR for a = 0, 1, 2 (the derivatives of R under R ← exp([ω]ₓ)R), each flattened row by row.
+        struct RotationDerivatives {
+            let x, y, z: SIMD16<Double>
+
+            init(_ r: Rotation3, sign: Double) {
+                let zero = SIMD3<Double>.zero
+                x = sign * Self.flat(zero, -r.r2, r.r1)
+                y = sign * Self.flat(r.r2, zero, -r.r0)
+                z = sign * Self.flat(-r.r1, r.r0, zero)
+            }
+
+            subscript(_ axis: Int) -> SIMD16<Double> { axis == 0 ? x : (axis == 1 ? y : z) }
+
+            /// A 3×3 matrix from its rows, flattened (padded with zeros).
+            static func flat(_ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) -> SIMD16<Double> {
+                SIMD16(a.x, a.y, a.z, b.x, b.y, b.z, c.x, c.y, c.z, 0, 0, 0, 0, 0, 0, 0)
+            }
         }
 
 

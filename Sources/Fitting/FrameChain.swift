@@ -1,3 +1,4 @@
+import CBLAS
 import CLAPACKE
 
 /// The per-frame blocks of one sequence's normal equations, each over only the frame's free
@@ -94,6 +95,11 @@ struct FrameChain {
                                     for c in 0..<cols { ww[k + c * n] += e.value * xNext[i + c * m] }
                                 }
                                 let inverse = b + bo[t]
+                                if cols > 1 {
+                                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(cols), Int32(n), -1, inverse, Int32(n),
+                                                ww, Int32(n), 1, xt, Int32(n))
+                                    continue
+                                }
                                 for c in 0..<cols {
                                     for k in 0..<n {
                                         let v = ww[k + c * n]
@@ -115,6 +121,10 @@ struct FrameChain {
     /// out = A·X for the symmetric n×n `a` and the n×cols `x`.
     private static func multiply(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ x: UnsafeMutablePointer<Double>, _ cols: Int,
                           into out: UnsafeMutablePointer<Double>) {
+        if cols > 1 && n > 0 {
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(cols), Int32(n), 1, a, Int32(n), x, Int32(n), 0, out, Int32(n))
+            return
+        }
         for c in 0..<cols {
             let o = out + c * n, xc = x + c * n
             for i in 0..<n { o[i] = 0 }

@@ -114,8 +114,9 @@ public struct SequenceFitter: Sendable {
         var identityStage = self
         identityStage.settings.expressionSmoothing = 0
         identityStage.settings.poseSmoothing = 0
-        // The identity settles within a few iterations; later ones only reshuffle jawline correspondences.
-        identityStage.settings.iterations = min(settings.iterations, 8)
+        // The identity settles within a few iterations; later ones only reshuffle jawline correspondences
+        // (stage 2, which starts from these frames, settles those).
+        identityStage.settings.iterations = min(settings.iterations, 6)
         let (first, firstStates) = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
         if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: stage 1 \(first.iterations) iterations, \(Date().timeIntervalSince(start)) s, costs \(first.costHistory.map { Int($0) })") }
         // Stage 2: every frame, identity held (folded into the rows).
