@@ -53,64 +53,61 @@ struct FrameChain {
         let cols = columns
         let sizes = self.sizes, bo = blockOffsets, ro = rhsOffsets, couplings = self.couplings, count = self.count
         let maxSize = sizes.max() ?? 0
-        // Z_t = S_t⁻¹ Y_t, kept for the backward sweep; scratch for the inversion and products.
+        // Z_t = S_t⁻¹ Y_t, kept for the backward sweep; scratch for the backward products.
         var z = [Double](repeating: 0, count: rhs.count)
-        var scratch = [Double](repeating: 0, count: max(maxSize * maxSize, 1))
         var w = [Double](repeating: 0, count: max(maxSize * cols, 1))
         let ok = blocks.withUnsafeMutableBufferPointer { B -> Bool in
             rhs.withUnsafeMutableBufferPointer { Y -> Bool in
                 z.withUnsafeMutableBufferPointer { Z -> Bool in
-                    scratch.withUnsafeMutableBufferPointer { S -> Bool in
-                        w.withUnsafeMutableBufferPointer { W -> Bool in
-                            let b = B.baseAddress!, y = Y.baseAddress!, zz = Z.baseAddress!, s = S.baseAddress!, ww = W.baseAddress!
-                            for t in 0..<count {
-                                let n = sizes[t]
-                                let block = b + bo[t], yt = y + ro[t]
-                                if t > 0, !couplings[t].isEmpty {
-                                    let m = sizes[t - 1]
-                                    let previous = b + bo[t - 1], zPrevious = zz + ro[t - 1]
-                                    let list = couplings[t]
-                                    // S_t −= B S⁻¹ Bᵀ and Y_t −= B Z_{t−1}.
-                                    for e in list {
-                                        let i = Int(e.row), k = Int(e.column)
-                                        for f in list {
-                                            block[i + Int(f.row) * n] -= e.value * f.value * previous[k + Int(f.column) * m]
-                                        }
-                                        for c in 0..<cols { yt[i + c * n] -= e.value * zPrevious[k + c * m] }
-                                    }
-                                }
-                                guard invertSymmetricPositiveDefinite(block, n, scratch: s) else { return false }
-                                FrameChain.multiply(block, n, yt, cols, into: zz + ro[t])
-                            }
-                            // Backward: X_t = Z_t − S_t⁻¹ B_{t+1}ᵀ X_{t+1}.
-                            for t in stride(from: count - 1, through: 0, by: -1) {
-                                let n = sizes[t]
-                                let xt = y + ro[t], zt = zz + ro[t]
-                                for i in 0..<(n * cols) { xt[i] = zt[i] }
-                                guard t + 1 < count, !couplings[t + 1].isEmpty else { continue }
-                                let m = sizes[t + 1], xNext = y + ro[t + 1]
-                                for i in 0..<(n * cols) { ww[i] = 0 }
-                                for e in couplings[t + 1] {
+                    w.withUnsafeMutableBufferPointer { W -> Bool in
+                        let b = B.baseAddress!, y = Y.baseAddress!, zz = Z.baseAddress!, ww = W.baseAddress!
+                        for t in 0..<count {
+                            let n = sizes[t]
+                            let block = b + bo[t], yt = y + ro[t]
+                            if t > 0, !couplings[t].isEmpty {
+                                let m = sizes[t - 1]
+                                let previous = b + bo[t - 1], zPrevious = zz + ro[t - 1]
+                                let list = couplings[t]
+                                // S_t −= B S⁻¹ Bᵀ and Y_t −= B Z_{t−1}.
+                                for e in list {
                                     let i = Int(e.row), k = Int(e.column)
-                                    for c in 0..<cols { ww[k + c * n] += e.value * xNext[i + c * m] }
-                                }
-                                let inverse = b + bo[t]
-                                if cols > 1 {
-                                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(cols), Int32(n), -1, inverse, Int32(n),
-                                                ww, Int32(n), 1, xt, Int32(n))
-                                    continue
-                                }
-                                for c in 0..<cols {
-                                    for k in 0..<n {
-                                        let v = ww[k + c * n]
-                                        if v == 0 { continue }
-                                        let column = inverse + k * n, out = xt + c * n
-                                        for i in 0..<n { out[i] -= column[i] * v }
+                                    for f in list {
+                                        block[i + Int(f.row) * n] -= e.value * f.value * previous[k + Int(f.column) * m]
                                     }
+                                    for c in 0..<cols { yt[i + c * n] -= e.value * zPrevious[k + c * m] }
                                 }
                             }
-                            return true
+                            guard invertSymmetricPositiveDefinite(block, n) else { return false }
+                            FrameChain.multiply(block, n, yt, cols, into: zz + ro[t])
                         }
+                        // Backward: X_t = Z_t − S_t⁻¹ B_{t+1}ᵀ X_{t+1}.
+                        for t in stride(from: count - 1, through: 0, by: -1) {
+                            let n = sizes[t]
+                            let xt = y + ro[t], zt = zz + ro[t]
+                            for i in 0..<(n * cols) { xt[i] = zt[i] }
+                            guard t + 1 < count, !couplings[t + 1].isEmpty else { continue }
+                            let m = sizes[t + 1], xNext = y + ro[t + 1]
+                            for i in 0..<(n * cols) { ww[i] = 0 }
+                            for e in couplings[t + 1] {
+                                let i = Int(e.row), k = Int(e.column)
+                                for c in 0..<cols { ww[k + c * n] += e.value * xNext[i + c * m] }
+                            }
+                            let inverse = b + bo[t]
+                            if cols > 1 {
+                                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(cols), Int32(n), -1, inverse, Int32(n),
+                                            ww, Int32(n), 1, xt, Int32(n))
+                                continue
+                            }
+                            for c in 0..<cols {
+                                for k in 0..<n {
+                                    let v = ww[k + c * n]
+                                    if v == 0 { continue }
+                                    let column = inverse + k * n, out = xt + c * n
+                                    for i in 0..<n { out[i] -= column[i] * v }
+                                }
+                            }
+                        }
+                        return true
                     }
                 }
             }
@@ -139,9 +136,9 @@ struct FrameChain {
 }
 
 /// Inverts the symmetric positive definite n×n matrix `a` (column-major; the lower triangle is read)
-/// in place, leaving the full symmetric inverse: Cholesky A = LLᵀ, W = L⁻¹, A⁻¹ = WᵀW.
-/// `scratch` holds at least n² doubles. Returns false when A is not positive definite.
-func invertSymmetricPositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ n: Int, scratch w: UnsafeMutablePointer<Double>) -> Bool {
+/// in place by LAPACK's Cholesky routines, leaving the full symmetric inverse. Returns false when A is
+/// not positive definite.
+func invertSymmetricPositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ n: Int) -> Bool {
     guard n > 0 else { return true }
     let lower = Int8(UInt8(ascii: "L"))
     guard LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lower, Int32(n), a, Int32(n)) == 0,

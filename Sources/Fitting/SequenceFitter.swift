@@ -14,13 +14,16 @@ import Numerics
 /// temporal smoothness of ψ, jaw and pose between neighbouring frames. The jawline landmarks slide
 /// along the model's contour bands to the silhouette under the current pose.
 ///
-/// Solver: Levenberg–Marquardt with analytic Jacobians over the landmark rows only. The per-frame
-/// blocks are block-tridiagonal (temporal smoothness couples only neighbours); they are factored by
-/// block Cholesky, sequence by sequence, and eliminated, leaving the small shared block (identity,
-/// focal length) to be solved through its Schur complement. Every step is linear in the number of
-/// frames. Per-frame Jacobians and normal equations are built in parallel; the dense algebra goes
-/// through BLAS and LAPACK. The start is closed-form: an affine camera per frame from the mean face,
-/// then one linear solve for identity and expression with the cameras held.
+/// Solver: Levenberg–Marquardt with analytic Jacobians over the landmark rows only. The normal
+/// equations are accumulated sparsely (a landmark row touches only the action units that move its
+/// point, the jaw, pose and camera), and one linearization serves every damping trial of an iteration.
+/// The per-frame blocks, over each frame's free parameters only (action units held at a bound leave the
+/// system), are block-tridiagonal (temporal smoothness couples only neighbours, and only the same
+/// parameter); they are eliminated sequence by sequence by the block Thomas algorithm (`FrameChain`),
+/// leaving the small shared block (identity, focal length) to be solved through its Schur complement.
+/// Every step is linear in the number of frames. Per-frame normal equations are built in parallel; the
+/// dense algebra goes through BLAS and LAPACK. The start is closed-form: an affine camera per frame from
+/// the mean face, then one linear solve for identity and expression with the cameras held.
 public struct SequenceFitter: Sendable {
     /// The model's landmark rows.
     public let rows: LandmarkRows
@@ -86,8 +89,9 @@ public struct SequenceFitter: Sendable {
     ///
     /// With `settings.identityFrames` > 0 and more frames than that, the identity is first fitted
     /// jointly on an evenly spread subset of frames from all sequences, then every frame is fitted
-    /// with that identity held: identity estimation does not need hundreds of nearly identical frames,
-    /// and frames-only steps are four times cheaper.
+    /// with that identity held, starting from the subset frames around it (interpolated in time):
+    /// identity estimation does not need hundreds of nearly identical frames, frames-only steps are
+    /// several times cheaper, and a frame that starts next to a fitted one converges in a few steps.
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
         let cpuStart = threadCPUSeconds()
