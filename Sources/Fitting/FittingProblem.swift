@@ -198,7 +198,7 @@ extension SequenceFitter {
             let problem = self
             let frames = allFrames
             let snapshot = states
-            let neutral = neutralPositions(beta: beta)
+            let neutralBuffer = neutralPositions(beta: beta)
             let choices = Parallel.map(frames.count, threads: settings.threads) { index -> [Int] in
                 let (s, t) = frames[index]
                 let ctx = problem.contexts[s]
@@ -208,9 +208,27 @@ extension SequenceFitter {
                 let jc = cos(st.theta), js = sin(st.theta)
                 let project = problem.projection(st, focal: focal, ctx)
                 let silhouette = problem.settings.contourRule == .silhouette
-                var topScore = [Double](repeating: 0, count: Problem.exactContourCandidates)
-                var topIndex = [Int](repeating: 0, count: Problem.exactContourCandidates)
+                let topCount = Problem.exactContourCandidates
+                // Under the scaled-orthographic camera the projection is affine and the jaw rotation linear, so a
+                // candidate's cheap score is a few dot products: a0, a1 project, c0, c1 add the jaw's motion.
+                let orthographic = problem.layout.camera == .scaledOrthographic
+                var a0 = SIMD3<Double>.zero, a1 = SIMD3<Double>.zero, c0 = SIMD3<Double>.zero, c1 = SIMD3<Double>.zero
+                var pivot = SIMD3<Double>.zero
+                if orthographic {
+                    a0 = project.scale * st.rotation.r0; a1 = -project.scale * st.rotation.r1
+                    if let jawPivot = problem.table.jawPivot {
+                        // (R_jaw − I)ᵀ a: the change of a·X per unit of (X − pivot) moved by the jaw.
+                        c0 = SIMD3(0, (jc - 1) * a0.y + js * a0.z, -js * a0.y + (jc - 1) * a0.z)
+                        c1 = SIMD3(0, (jc - 1) * a1.y + js * a1.z, -js * a1.y + (jc - 1) * a1.z)
+                        pivot = jawPivot
+                    }
+                }
+                let offset = SIMD2(project.translation.x, project.translation.y)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: topCount) { topScoreBuffer in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: topCount) { topIndexBuffer in
+                let topScore = topScoreBuffer.baseAddress!, topIndex = topIndexBuffer.baseAddress!
                 st.psi.withUnsafeBufferPointer { psi in problem.table.jawWeights.withUnsafeBufferPointer { jawWeights in
+                neutralBuffer.withUnsafeBufferPointer { neutral in
                     // The silhouette direction starts at the nose bridge (landmark 29).
                     let centre = problem.point(29, st).map { project(problem.position($0, neutral: neutral[$0], expression: psi, jc, js)) }
                     let weights = obs.weights[t]
@@ -243,39 +261,29 @@ extension SequenceFitter {
                             let d = problem.difference(x, target)
                             return -(d * d).sum().squareRoot()
                         }
-                        // Cheap pass: keep the best few (sorted, best first). Under the scaled-orthographic camera the
-                        // projection is affine and the jaw rotation linear, so a candidate's score is a few dot products.
-                        let orthographic = problem.layout.camera == .scaledOrthographic
-                        var a0 = SIMD3<Double>.zero, a1 = SIMD3<Double>.zero, c0 = SIMD3<Double>.zero, c1 = SIMD3<Double>.zero
-                        var pivot = SIMD3<Double>.zero
-                        if orthographic {
-                            a0 = project.scale * st.rotation.r0; a1 = -project.scale * st.rotation.r1
-                            if let jawPivot = problem.table.jawPivot {
-                                // (R_jaw − I)ᵀ a: the change of a·X per unit of (X − pivot) moved by the jaw.
-                                c0 = SIMD3(0, (jc - 1) * a0.y + js * a0.z, -js * a0.y + (jc - 1) * a0.z)
-                                c1 = SIMD3(0, (jc - 1) * a1.y + js * a1.z, -js * a1.y + (jc - 1) * a1.z)
-                                pivot = jawPivot
-                            }
-                        }
-                        let offset = SIMD2(project.translation.x, project.translation.y)
+                        // Cheap pass: keep the best few (sorted, best first).
+                        let centreXY = SIMD2(centre?.x ?? 0, centre?.y ?? 0), outwardXY = SIMD2(outward.x, outward.y)
+                        let targetXY = SIMD2(target.x, target.y)
                         func cheapScore(_ p: Int) -> Double {
                             guard orthographic else { return score(problem.jawOpened(neutral[p], p, jc, js)) }
                             let x = neutral[p], w = jawWeights[p], d = x - pivot
                             let u = SIMD2((a0 * x).sum() + w * (c0 * d).sum(), (a1 * x).sum() + w * (c1 * d).sum()) + offset
-                            if silhouette { return (u.x - centre!.x) * outward.x + (u.y - centre!.y) * outward.y }
-                            let e = u - SIMD2(target.x, target.y)
+                            if silhouette { return ((u - centreXY) * outwardXY).sum() }
+                            let e = u - targetXY
                             return -(e * e).sum()
                         }
                         var kept = 0
+                        band.withUnsafeBufferPointer { candidates in
                         for k in range {
-                            let v = cheapScore(band[k])
-                            if kept == topScore.count && v <= topScore[kept - 1] { continue }
-                            var slot = min(kept, topScore.count - 1)
+                            let v = cheapScore(candidates[k])
+                            if kept == topCount && v <= topScore[kept - 1] { continue }
+                            var slot = min(kept, topCount - 1)
                             while slot > 0 && topScore[slot - 1] < v {
                                 topScore[slot] = topScore[slot - 1]; topIndex[slot] = topIndex[slot - 1]; slot -= 1
                             }
                             topScore[slot] = v; topIndex[slot] = k
-                            kept = min(kept + 1, topScore.count)
+                            kept = min(kept + 1, topCount)
+                        }
                         }
                         // Exact pass.
                         func exact(_ k: Int) -> Double { score(problem.position(band[k], neutral: neutral[band[k]], expression: psi, jc, js)) }
@@ -295,6 +303,7 @@ extension SequenceFitter {
                         if !silhouette && !initial && range.contains(current) && bestScore < currentScore + 0.3 * ctx.sigma { best = current }
                         choice[i] = best
                     }
+                } } }
                 } }
                 return choice
             }
