@@ -261,7 +261,7 @@ extension SequenceFitter {
                             let d = problem.difference(x, target)
                             return -(d * d).sum().squareRoot()
                         }
-                        // Cheap pass: keep the best few (sorted, best first).
+                        // Cheap pass: keep the best few.
                         let centreXY = SIMD2(centre?.x ?? 0, centre?.y ?? 0), outwardXY = SIMD2(outward.x, outward.y)
                         let targetXY = SIMD2(target.x, target.y)
                         func cheapScore(_ p: Int) -> Double {
@@ -272,17 +272,20 @@ extension SequenceFitter {
                             let e = u - targetXY
                             return -(e * e).sum()
                         }
-                        var kept = 0
+                        // The kept candidates are unordered; `weakest` is the slot with the lowest score once all are filled.
+                        var kept = 0, weakest = 0
                         band.withUnsafeBufferPointer { candidates in
                         for k in range {
                             let v = cheapScore(candidates[k])
-                            if kept == topCount && v <= topScore[kept - 1] { continue }
-                            var slot = min(kept, topCount - 1)
-                            while slot > 0 && topScore[slot - 1] < v {
-                                topScore[slot] = topScore[slot - 1]; topIndex[slot] = topIndex[slot - 1]; slot -= 1
+                            if kept < topCount {
+                                topScore[kept] = v; topIndex[kept] = k; kept += 1
+                                if kept < topCount { continue }
+                            } else {
+                                if v <= topScore[weakest] { continue }
+                                topScore[weakest] = v; topIndex[weakest] = k
                             }
-                            topScore[slot] = v; topIndex[slot] = k
-                            kept = min(kept + 1, topCount)
+                            weakest = 0
+                            for slot in 1..<topCount where topScore[slot] < topScore[weakest] { weakest = slot }
                         }
                         }
                         // Exact pass.
