@@ -2,7 +2,9 @@
 import Numerics
 import Testing
 
+/// The block-tridiagonal chain solver against the dense system it stands for.
 @Suite struct FrameChainTests {
+    /// Frames of different sizes, sparse couplings, two right-hand sides: A·x reproduces the right-hand side.
     @Test func solvesLikeDense() throws {
         var rng = SeededGenerator(seed: 4)
         let sizes = [3, 4, 2, 4]
