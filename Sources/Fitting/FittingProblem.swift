@@ -290,14 +290,14 @@ extension SequenceFitter {
                         }
                         // Exact pass.
                         func exact(_ k: Int) -> Double { score(problem.position(band[k], neutral: neutral[band[k]], expression: psi, jc, js)) }
-                        var best = topIndex[0], bestScore = -Double.infinity
+                        let current = choice[i]
+                        var best = topIndex[0], bestScore = -Double.infinity, currentScore = -Double.infinity
                         for slot in 0..<kept {
                             let v = exact(topIndex[slot])
+                            if topIndex[slot] == current { currentScore = v }
                             if v > bestScore { bestScore = v; best = topIndex[slot] }
                         }
-                        let current = choice[i]
-                        var currentScore = -Double.infinity
-                        if range.contains(current) {
+                        if range.contains(current) && currentScore == -.infinity {
                             currentScore = exact(current)
                             if currentScore > bestScore { bestScore = currentScore; best = current }
                         }
