@@ -94,6 +94,7 @@ struct FrameChain {
                             }
                             let inverse = b + bo[t]
                             if cols > 1 {
+                                guard n > 0 else { continue }
                                 cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(cols), Int32(n), -1, inverse, Int32(n),
                                             ww, Int32(n), 1, xt, Int32(n))
                                 continue
