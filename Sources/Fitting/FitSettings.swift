@@ -66,7 +66,8 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// Freeze the identity once its update falls below this norm (SD units), then refine only the frames.
     public var identityFreezeThreshold = 1e-3
     /// Identity frames: the identity is fitted jointly (Schur complement) on at most this many frames,
-    /// spread evenly over all sequences; the frames are then refined with the identity held.
+    /// spread evenly over all sequences (at most 6 iterations); every frame is then fitted with the
+    /// identity held, starting from those frames interpolated in time.
     /// 0 fits the identity on every frame.
     public var identityFrames = 40
     /// Slide the jawline landmarks along the model's contour bands to the silhouette.

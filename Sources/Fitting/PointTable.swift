@@ -40,6 +40,8 @@ struct PointTable: Sendable {
             data.deallocate(); active.deallocate(); activeStart.deallocate()
         }
     }
+    /// Jaw weight of every point, contiguous (for sweeps over many points).
+    let jawWeights: [Double]
     /// Point index of each landmark (−1 where undefined).
     let landmark: [Int]
     /// Point indices of each contour band's candidates.
@@ -52,13 +54,14 @@ struct PointTable: Sendable {
         var buffer: [Double] = []
         var moving: [Int32] = []
         var starts: [Int32] = [0]
+        buffer.reserveCapacity((rows.landmarks.count + rows.contour.reduce(0) { $0 + $1.count }) * recordStride)
         func add(_ p: LandmarkRows.Point) -> Int {
             let index = buffer.count / recordStride
-            buffer += [p.mean.x, p.mean.y, p.mean.z]
-            for c in 0..<k { let v = c < p.identity.count ? p.identity[c] : .zero; buffer += [v.x, v.y, v.z] }
+            buffer.append(p.mean.x); buffer.append(p.mean.y); buffer.append(p.mean.z)
+            for c in 0..<k { let v = c < p.identity.count ? p.identity[c] : .zero; buffer.append(v.x); buffer.append(v.y); buffer.append(v.z) }
             for c in 0..<e {
                 let v = c < p.expression.count ? p.expression[c] : .zero
-                buffer += [v.x, v.y, v.z]
+                buffer.append(v.x); buffer.append(v.y); buffer.append(v.z)
                 if abs(v.x) + abs(v.y) + abs(v.z) > PointTable.negligibleMotion { moving.append(Int32(c)) }
             }
             buffer.append(p.jawWeight)
@@ -78,6 +81,7 @@ struct PointTable: Sendable {
         raw = RawStorage(data: buffer, active: moving, activeStart: starts)
         landmark = landmarkIndex
         contour = bands
+        jawWeights = (0..<(starts.count - 1)).map { buffer[$0 * recordStride + recordStride - 1] }
         jawPivot = rows.jawPivot
     }
 

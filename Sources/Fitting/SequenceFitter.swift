@@ -14,13 +14,16 @@ import Numerics
 /// temporal smoothness of ψ, jaw and pose between neighbouring frames. The jawline landmarks slide
 /// along the model's contour bands to the silhouette under the current pose.
 ///
-/// Solver: Levenberg–Marquardt with analytic Jacobians over the landmark rows only. The per-frame
-/// blocks are block-tridiagonal (temporal smoothness couples only neighbours); they are factored by
-/// block Cholesky, sequence by sequence, and eliminated, leaving the small shared block (identity,
-/// focal length) to be solved through its Schur complement. Every step is linear in the number of
-/// frames. Per-frame Jacobians and normal equations are built in parallel; the dense algebra goes
-/// through BLAS and LAPACK. The start is closed-form: an affine camera per frame from the mean face,
-/// then one linear solve for identity and expression with the cameras held.
+/// Solver: Levenberg–Marquardt with analytic Jacobians over the landmark rows only. The normal
+/// equations are accumulated sparsely (a landmark row touches only the action units that move its
+/// point, the jaw, pose and camera), and one linearization serves every damping trial of an iteration.
+/// The per-frame blocks, over each frame's free parameters only (action units held at a bound leave the
+/// system), are block-tridiagonal (temporal smoothness couples only neighbours, and only the same
+/// parameter); they are eliminated sequence by sequence by the block Thomas algorithm (`FrameChain`),
+/// leaving the small shared block (identity, focal length) to be solved through its Schur complement.
+/// Every step is linear in the number of frames. Per-frame normal equations are built in parallel; the
+/// dense algebra goes through BLAS and LAPACK. The start is closed-form: an affine camera per frame from
+/// the mean face, then one linear solve for identity and expression with the cameras held.
 public struct SequenceFitter: Sendable {
     /// The model's landmark rows.
     public let rows: LandmarkRows
@@ -86,45 +89,63 @@ public struct SequenceFitter: Sendable {
     ///
     /// With `settings.identityFrames` > 0 and more frames than that, the identity is first fitted
     /// jointly on an evenly spread subset of frames from all sequences, then every frame is fitted
-    /// with that identity held: identity estimation does not need hundreds of nearly identical frames,
-    /// and frames-only steps are four times cheaper.
+    /// with that identity held, starting from the subset frames around it (interpolated in time):
+    /// identity estimation does not need hundreds of nearly identical frames, frames-only steps are
+    /// several times cheaper, and a frame that starts next to a fitted one converges in a few steps.
     public func fit(_ sequences: [ObservedSequence], initialIdentity: [Double]? = nil) throws -> FitResult {
         let start = Date()
+        let cpuStart = threadCPUSeconds()
         BLASThreads.useSingleThread()
         BLASThreads.keepFreedMemory()
         let total = sequences.reduce(0) { $0 + $1.count }
         let budget = settings.identityFrames
         guard settings.fitIdentity, budget > 0, total > budget else {
-            return try fitJoint(sequences, initialIdentity: initialIdentity, start: start)
+            return try fitJoint(sequences, initialIdentity: initialIdentity, start: start).result
         }
         // Stage 1: identity on a subset (every k-th valid frame), without temporal terms.
         var subsets: [ObservedSequence] = []
-        for s in sequences {
+        var subsetFrames: [Int: [Int]] = [:]      // sequence → its frames in the subset
+        for (index, s) in sequences.enumerated() {
             let valid = (0..<s.count).filter { s.isValid($0) }
             let share = max(2, Int((Double(valid.count) / Double(total) * Double(budget)).rounded()))
             let stride = max(1, valid.count / share)
             let picked = Swift.stride(from: 0, to: valid.count, by: stride).map { valid[$0] }
             guard !picked.isEmpty else { continue }
+            subsetFrames[index] = picked
             subsets.append(ObservedSequence(times: picked.map { s.times[$0] }, points: picked.map { s.points[$0] },
                                             weights: picked.map { s.weights[$0] }, isMetric3D: s.isMetric3D, imageSize: s.imageSize))
         }
         var identityStage = self
         identityStage.settings.expressionSmoothing = 0
         identityStage.settings.poseSmoothing = 0
-        // The identity settles within a few iterations; later ones only reshuffle jawline correspondences.
-        identityStage.settings.iterations = min(settings.iterations, 8)
-        let first = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
+        // The identity settles within a few iterations; later ones only reshuffle jawline correspondences
+        // (stage 2, which starts from these frames, settles those).
+        identityStage.settings.iterations = min(settings.iterations, 6)
+        let (first, firstStates) = try identityStage.fitJoint(subsets, initialIdentity: initialIdentity, start: start)
         if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: stage 1 \(first.iterations) iterations, \(Date().timeIntervalSince(start)) s, costs \(first.costHistory.map { Int($0) })") }
         // Stage 2: every frame, identity held (folded into the rows).
         var frameStage = SequenceFitter(rows: rows.withIdentity(first.identity), settings: settings)
         frameStage.settings.fitIdentity = false
-        var result = try frameStage.fitJoint(sequences, initialIdentity: [], start: start, focal: first.focalLength)
+        let stageOneCPU = threadCPUSeconds()
+        // Every frame starts from the stage-1 frames around it (interpolated), not from scratch.
+        var starts: [[FrameState]?] = Array(repeating: nil, count: sequences.count)
+        var subsetIndex = 0
+        for index in sequences.indices {
+            guard let picked = subsetFrames[index] else { continue }
+            starts[index] = interpolatedStates(firstStates[subsetIndex], at: picked, count: sequences[index].count)
+            subsetIndex += 1
+        }
+        var result = try frameStage.fitJoint(sequences, initialIdentity: [], start: start, focal: first.focalLength, startStates: starts).result
+        if ProcessInfo.processInfo.environment["FACEATLAS_FIT_TRACE"] != nil { print("trace: wall \(Date().timeIntervalSince(start)) thread CPU stage 1 \(stageOneCPU - cpuStart) s, stage 2 \(threadCPUSeconds() - stageOneCPU) s, stage 2 \(result.iterations) iterations, costs \(result.costHistory.map { Int($0) })") }
         result.identity = first.identity
         result.iterations += first.iterations
         return result
     }
 
-    func fitJoint(_ sequences: [ObservedSequence], initialIdentity: [Double]?, start: Date, focal initialFocal: Double? = nil) throws -> FitResult {
+    /// Fits all `sequences` jointly; `startStates` (per sequence, optional) replaces the closed-form start.
+    /// Returns the result and the final frame states.
+    func fitJoint(_ sequences: [ObservedSequence], initialIdentity: [Double]?, start: Date, focal initialFocal: Double? = nil,
+                  startStates: [[FrameState]?]? = nil) throws -> (result: FitResult, states: [[FrameState]]) {
         guard !sequences.isEmpty else { throw FittingError.noFrames }
         let camera = sequences.contains { $0.isMetric3D } ? CameraModel.metric3D : settings.camera
         let layout = Layout(expressions: rows.expressionCount, hasJaw: rows.jawPivot != nil, camera: camera,
@@ -145,12 +166,13 @@ public struct SequenceFitter: Sendable {
         var beta = initialIdentity.map { Array($0.prefix(rows.identityCount)) + Array(repeating: 0, count: max(0, rows.identityCount - $0.count)) }
             ?? Array(repeating: 0, count: rows.identityCount)
         var focal = 0.0
-        var states = try contexts.map { try initialStates($0, camera: camera, beta: beta) }
+        var states = try contexts.indices.map { s in try startStates?[s] ?? initialStates(contexts[s], camera: camera, beta: beta) }
+        let closedFormStart = contexts.indices.filter { startStates?[$0] == nil }
         if camera == .pinhole {
             // Focal length from the image size; translations from the orthographic start.
             let size = contexts[0].observed.imageSize ?? SIMD2(1000, 1000)
             focal = initialFocal ?? max(size.x, size.y) * 1.2
-            for s in states.indices {
+            for s in closedFormStart {
                 let pp = contexts[s].principalPoint
                 for t in states[s].indices {
                     let scale = exp(states[s][t].logScale)
@@ -160,9 +182,9 @@ public struct SequenceFitter: Sendable {
                 }
             }
         }
-        let problem = Problem(fitter: self, layout: layout, contexts: contexts, table: PointTable(rows))
+        let problem = Problem(rows: rows, settings: settings, layout: layout, contexts: contexts, table: PointTable(rows))
         // Closed-form refinement: identity and expression with the cameras held (a linear solve).
-        if settings.fitIdentity || layout.expressions > 0 {
+        if (settings.fitIdentity || layout.expressions > 0) && !closedFormStart.isEmpty {
             _ = try problem.step(states: &states, beta: &beta, focal: &focal, lambda: 1e-6, lockPose: true, updateIdentity: settings.fitIdentity)
         }
         var lambda = 1e-3
@@ -175,12 +197,16 @@ public struct SequenceFitter: Sendable {
             iterations += 1
             if settings.slideContour { problem.updateContour(states: &states, beta: beta, focal: focal,
                                                                    window: iterations == 1 || iterations % 5 == 0 ? nil : 10, initial: iterations == 1) }
-            cost = problem.cost(states: states, beta: beta, focal: focal)
+            // The linearization also gives the cost at the current state (correspondences may have changed).
+            let linearization = problem.linearize(states: states, beta: beta, focal: focal)
+            cost = linearization.cost
             var accepted = false
             for _ in 0..<8 {
                 var trialStates = states, trialBeta = beta, trialFocal = focal
-                let betaStep = try problem.step(states: &trialStates, beta: &trialBeta, focal: &trialFocal, lambda: lambda,
-                                                lockPose: false, updateIdentity: !identityFrozen)
+                let report = try problem.solve(linearization, states: &trialStates, beta: &trialBeta, focal: &trialFocal, lambda: lambda,
+                                               lockPose: false, updateIdentity: !identityFrozen)
+                // Even the linear model promises less than the tolerance: converged, no trial needed.
+                if report.predictedDecrease < settings.tolerance * cost { break }
                 let trialCost = problem.cost(states: trialStates, beta: trialBeta, focal: trialFocal)
                 if trialCost < cost {
                     states = trialStates; beta = trialBeta; focal = trialFocal
@@ -188,7 +214,7 @@ public struct SequenceFitter: Sendable {
                     cost = trialCost
                     lambda = max(lambda / 3, 1e-7)
                     accepted = true
-                    if betaStep < settings.identityFreezeThreshold { identityFrozen = true }
+                    if report.identityStep < settings.identityFreezeThreshold { identityFrozen = true }
                     if decrease < settings.tolerance { converged = true }
                     break
                 }
@@ -198,11 +224,38 @@ public struct SequenceFitter: Sendable {
             if !accepted { converged = true }
             if converged { break }
         }
-        return problem.result(states: states, beta: beta, focal: focal, camera: camera, iterations: iterations,
-                              history: history, converged: converged, seconds: Date().timeIntervalSince(start))
+        let result = problem.result(states: states, beta: beta, focal: focal, camera: camera, iterations: iterations,
+                                    history: history, converged: converged, seconds: Date().timeIntervalSince(start))
+        return (result, states)
     }
 
-    // MARK: - Closed-form start
+    // MARK: - Start
+
+    /// States for all `count` frames of a sequence from the states of its frames `picked` (ascending):
+    /// linear in time between them (rotations along the geodesic), held beyond the first and last.
+    func interpolatedStates(_ known: [FrameState], at picked: [Int], count: Int) -> [FrameState] {
+        var out: [FrameState] = []
+        out.reserveCapacity(count)
+        var k = 0
+        for t in 0..<count {
+            while k + 1 < picked.count && picked[k + 1] <= t { k += 1 }
+            guard t > picked[k], k + 1 < picked.count else { out.append(known[k]); continue }
+            let a = known[k], b = known[k + 1]
+            let alpha = Double(t - picked[k]) / Double(picked[k + 1] - picked[k])
+            var st = alpha < 0.5 ? a : b
+            for j in st.psi.indices {
+                let bounds = rows.expressionBounds[j]
+                st.psi[j] = min(max(a.psi[j] + alpha * (b.psi[j] - a.psi[j]), bounds.lowerBound), bounds.upperBound)
+            }
+            st.theta = a.theta + alpha * (b.theta - a.theta)
+            st.rotation = Rotation3(axisAngle: alpha * (b.rotation * a.rotation.transposed).axisAngle) * a.rotation
+            st.translation = a.translation + alpha * (b.translation - a.translation)
+            st.logScale = a.logScale + alpha * (b.logScale - a.logScale)
+            out.append(st)
+        }
+        return out
+    }
+
 
     /// Per frame: an affine camera from the mean face's landmarks, turned into a rotation, scale and
     /// translation (Kabsch for 3D input); invalid frames take their nearest valid neighbour's pose.
@@ -298,4 +351,11 @@ public enum FittingError: Error, CustomStringConvertible, Sendable {
         case .singular(let what): "the normal equations are singular (\(what)); too few valid landmarks?"
         }
     }
+}
+
+/// CPU seconds the calling thread has used (for the trace).
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
