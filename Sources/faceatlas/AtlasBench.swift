@@ -89,9 +89,7 @@ extension BenchCommand {
                                     threads: threads ?? Parallel.coreCount, secondsBuild: best!.build, secondsWrite: best!.write,
                                     secondsTotal: total, framesPerSecond: Double(jobs.count * frames) / total)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try printJSON(report)
                 } else {
                     print(String(format: "atlas build: %d participants × %d stimuli × %d frames (%d recordings) in %.2f s (read and measure %.2f s, write %.2f s; %d threads)",
                                  n, stimuli.count, frames, jobs.count, total, best!.build, best!.write, report.threads))

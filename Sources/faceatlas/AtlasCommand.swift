@@ -72,9 +72,7 @@ struct AtlasCommand: ParsableCommand {
             try runReportingErrors {
                 let atlas = try Atlas.read(URL(fileURLWithPath: atlas))
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(atlas.index), as: UTF8.self))
+                    try printJSON(atlas.index)
                     return
                 }
                 print(try AtlasSummary(atlas: atlas, top: top).text)

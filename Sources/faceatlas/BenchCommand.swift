@@ -129,9 +129,7 @@ extension BenchCommand {
                 }
                 let report = Report(model: meta.id, speed: speed, accuracy: accuracy)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try printJSON(report)
                 } else {
                     print("model \(meta.id)")
                     print(String(format: "speed: %d-frame sequence, %.0f frames/s on one core, %.0f frames/s on %d cores",

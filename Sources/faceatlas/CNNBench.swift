@@ -83,9 +83,7 @@ extension BenchCommand {
                                     trainingImagesPerCPUSecondBatch32: training.cpu,
                                     peakMemoryMB: Double(usage.ru_maxrss) / 1024)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try printJSON(report)
                 } else {
                     print("diagnoser ResNet-18 width \(width), \(inputSize)×\(inputSize), \(report.threads) threads")
                     print(String(format: "inference: %.1f images/s at batch 1, %.1f images/s at batch 32 (%.1f and %.1f per CPU second)",

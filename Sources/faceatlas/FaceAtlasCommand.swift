@@ -44,3 +44,10 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw ValidationError(error.message)
     }
 }
+
+/// Prints `value` as pretty JSON with sorted keys (the `--json` output of every command).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -80,9 +80,7 @@ struct MatchCommand: ParsableCommand {
     func report(_ output: Output, header: [String], threshold: Double) throws {
         let result = output.result
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try e.encode(output), as: UTF8.self))
+            try printJSON(output)
             return
         }
         for line in header { print(line) }

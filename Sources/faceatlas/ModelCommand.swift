@@ -102,9 +102,7 @@ extension ModelCommand {
                 let (model, meta, url) = try options.load()
                 let summary = ModelSummary(model: model, meta: meta, path: url.path)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                    try printJSON(summary)
                 } else {
                     print(summary.text)
                 }

@@ -39,9 +39,7 @@ extension BenchCommand {
                     defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
                     let report = try TrackingBenchmark.run(video: url, fps: fps)
                     if json {
-                        let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                        try printJSON(report)
                     } else {
                         print(String(format: "video: %d×%d, %.1f s, sampled at %g FPS: %d frames (%d with a face, %d valid)",
                                      report.width, report.height, report.seconds, report.fps, report.frames,
