@@ -21,8 +21,14 @@ public final class BasicBlock {
         }
     }
 
-    /// relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
+    /// relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)). In evaluation mode the batch norms are folded
+    /// into the convolutions and nothing is kept for `backward`.
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        if !training {
+            let middle = conv1.inferenceForward(x, batchNorm: bn1, residual: nil, relu: true)
+            let shortcut = downsample.map { $0.conv.inferenceForward(x, batchNorm: $0.bn, residual: nil, relu: false) } ?? x
+            return conv2.inferenceForward(middle, batchNorm: bn2, residual: shortcut, relu: true)
+        }
         var out = relu1.forward(bn1.forward(conv1.forward(x, training: training), training: training), training: training)
         out = bn2.forward(conv2.forward(out, training: training), training: training)
         let shortcut = downsample.map { $0.bn.forward($0.conv.forward(x, training: training), training: training) } ?? x
@@ -36,7 +42,7 @@ public final class BasicBlock {
         return relu2.forward(out, training: training)
     }
 
-    /// ∂loss/∂x for the most recent forward pass; accumulates parameter gradients.
+    /// ∂loss/∂x for the most recent forward pass in training mode; accumulates parameter gradients.
     public func backward(_ dy: Tensor) -> Tensor {
         let dSum = relu2.backward(dy)
         var dx = conv1.backward(bn1.backward(relu1.backward(conv2.backward(bn2.backward(dSum)))))

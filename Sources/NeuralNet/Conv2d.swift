@@ -50,17 +50,84 @@ public final class Conv2d: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2d expects [N, \(inChannels), H, W], got \(x.shape)")
         input = x
+        return weight.value.data.withUnsafeBufferPointer { wt in
+            convolve(x, weight: wt.baseAddress!, weightVersion: weight.version, folded: false, epilogue: nil)
+        }
+    }
+
+    /// `f(batchNorm(conv(x)) + residual)` in evaluation mode, with `f` ReLU if `relu`: the batch norm's
+    /// running statistics, scale and shift are folded into the filters and a bias per output channel
+    /// (cached while neither the weights nor the batch norm change), and bias, residual and ReLU are
+    /// applied as the output is written. Keeps nothing for `backward`.
+    public func inferenceForward(_ x: Tensor, batchNorm: BatchNorm2d, residual: Tensor?, relu: Bool) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2d expects [N, \(inChannels), H, W], got \(x.shape)")
+        precondition(batchNorm.channels == outChannels, "Conv2d.inferenceForward: batch norm has \(batchNorm.channels) channels, not \(outChannels)")
+        fold(batchNorm)
+        let outputShape = [x.shape[0], outChannels, outputSize(x.shape[2]), outputSize(x.shape[3])]
+        precondition(residual.map { $0.shape == outputShape } ?? true, "Conv2d.inferenceForward: residual shape does not match the output \(outputShape)")
+        return foldedWeight.withUnsafeBufferPointer { wt in
+            foldedBias.withUnsafeBufferPointer { bias in
+                func run(_ residual: UnsafePointer<Float>?) -> Tensor {
+                    convolve(x, weight: wt.baseAddress!, weightVersion: foldedVersion, folded: true,
+                             epilogue: ConvolutionEpilogue(bias: bias.baseAddress!, residual: residual, relu: relu))
+                }
+                if let residual {
+                    return residual.data.withUnsafeBufferPointer { run($0.baseAddress!) }
+                }
+                return run(nil)
+            }
+        }
+    }
+
+    /// What folded weights were computed from.
+    private struct FoldSource: Equatable {
+        var weightVersion: Int, scaleVersion: Int, shiftVersion: Int
+        var mean: [Float], variance: [Float], epsilon: Float
+    }
+    private var foldSource: FoldSource?
+    private var foldedWeight: [Float] = []
+    private var foldedBias: [Float] = []
+    /// Changes whenever `foldedWeight` is recomputed (the Winograd filter cache follows it).
+    private var foldedVersion = 0
+    private var foldedWinograd: Winograd3x3?
+
+    /// W'[o] = W[o]·γ[o]/√(σ²[o] + ε), b[o] = β[o] − μ[o]·γ[o]/√(σ²[o] + ε), unless cached.
+    private func fold(_ bn: BatchNorm2d) {
+        let source = FoldSource(weightVersion: weight.version, scaleVersion: bn.weight.version, shiftVersion: bn.bias.version,
+                                mean: bn.runningMean, variance: bn.runningVariance, epsilon: bn.epsilon)
+        if source == foldSource { return }
+        let perOutput = inChannels * kernel * kernel
+        reserve(&foldedWeight, outChannels * perOutput)
+        reserve(&foldedBias, outChannels)
+        for o in 0..<outChannels {
+            let a = bn.weight.value.data[o] / (bn.runningVariance[o] + bn.epsilon).squareRoot()
+            foldedBias[o] = bn.bias.value.data[o] - bn.runningMean[o] * a
+            for i in 0..<perOutput { foldedWeight[o * perOutput + i] = weight.value.data[o * perOutput + i] * a }
+        }
+        foldSource = source
+        foldedVersion &+= 1
+    }
+
+    /// The convolution of `x` with filters `weight`, then `epilogue` if any. `folded` selects the Winograd
+    /// filter cache (of the folded or of the trained weights).
+    private func convolve(_ x: Tensor, weight: UnsafePointer<Float>, weightVersion: Int, folded: Bool,
+                          epilogue: ConvolutionEpilogue?) -> Tensor {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (ho, wo) = (outputSize(h), outputSize(w))
         let pixels = ho * wo, k = inChannels * kernel * kernel
+        let outChannels = self.outChannels
         var output = uninitializedFloats(n * outChannels * pixels)
         if usesWinograd && kernel == 3 && stride == 1 && padding == 1 {
-            if winograd == nil { winograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
             x.data.withUnsafeBufferPointer { src in
-                weight.value.data.withUnsafeBufferPointer { wt in
-                    output.withUnsafeMutableBufferPointer { dst in
-                        winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: wt.baseAddress!,
-                                          weightVersion: weight.version, output: dst.baseAddress!)
+                output.withUnsafeMutableBufferPointer { dst in
+                    if folded {
+                        if foldedWinograd == nil { foldedWinograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+                        foldedWinograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                                weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
+                    } else {
+                        if winograd == nil { winograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+                        winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                          weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     }
                 }
             }
@@ -70,7 +137,6 @@ public final class Conv2d: Layer {
         if group > 1 || !isPointwise { reserve(&columns, k * group * pixels) }
         if group > 1 { reserve(&gathered, outChannels * group * pixels) }
         x.data.withUnsafeBufferPointer { src in
-            weight.value.data.withUnsafeBufferPointer { wt in
                 columns.withUnsafeMutableBufferPointer { col in
                     gathered.withUnsafeMutableBufferPointer { tmp in
                         output.withUnsafeMutableBufferPointer { dst in
@@ -89,19 +155,33 @@ public final class Conv2d: Layer {
                                     b = UnsafePointer(col.baseAddress!)
                                 }
                                 if g == 1 {
+                                    let c = dst.baseAddress! + first * outChannels * pixels
                                     gemm(transposeA: false, transposeB: false, m: outChannels, n: pixels, k: k,
-                                         a: wt.baseAddress!, lda: k, b: b, ldb: pixels,
-                                         beta: 0, c: dst.baseAddress! + first * outChannels * pixels, ldc: pixels)
+                                         a: weight, lda: k, b: b, ldb: pixels, beta: 0, c: c, ldc: pixels)
+                                    if let epilogue {
+                                        ParallelLoop.forEach(outChannels, grain: max(1, (1 << 14) / max(pixels, 1))) { outputs in
+                                            for o in outputs {
+                                                epilogue.apply(c + o * pixels, to: c + o * pixels, count: pixels, channel: o,
+                                                               offset: (first * outChannels + o) * pixels)
+                                            }
+                                        }
+                                    }
                                 } else {
                                     gemm(transposeA: false, transposeB: false, m: outChannels, n: width, k: k,
-                                         a: wt.baseAddress!, lda: k, b: b, ldb: width,
+                                         a: weight, lda: k, b: b, ldb: width,
                                          beta: 0, c: tmp.baseAddress!, ldc: width)
                                     // [out, g, pixels] → [g, out, pixels]
                                     ParallelLoop.forEach(outChannels, grain: 8) { outputs in
                                     for o in outputs {
                                         for i in 0..<g {
-                                            (dst.baseAddress! + ((first + i) * outChannels + o) * pixels)
-                                                .update(from: tmp.baseAddress! + o * width + i * pixels, count: pixels)
+                                            let offset = ((first + i) * outChannels + o) * pixels
+                                            if let epilogue {
+                                                epilogue.apply(tmp.baseAddress! + o * width + i * pixels, to: dst.baseAddress! + offset,
+                                                               count: pixels, channel: o, offset: offset)
+                                            } else {
+                                                (dst.baseAddress! + offset)
+                                                    .update(from: tmp.baseAddress! + o * width + i * pixels, count: pixels)
+                                            }
                                         }
                                     }
                                     }
@@ -111,7 +191,6 @@ public final class Conv2d: Layer {
                         }
                     }
                 }
-            }
         }
         return Tensor(shape: [n, outChannels, ho, wo], data: output)
     }

@@ -49,17 +49,20 @@ public final class ResNet18 {
         fc = configuration.classes > 0 ? Linear(8 * w, configuration.classes, generator: &generator) : nil
     }
 
-    /// The output of layer4 (`[N, 8w, H/32, W/32]`) for images `[N, 3, H, W]`.
+    /// The output of layer4 (`[N, 8w, H/32, W/32]`) for images `[N, 3, H, W]`. In evaluation mode the batch
+    /// norms are folded into the convolutions and the backward passes are not available.
     public func featureMap(_ x: Tensor, training: Bool) -> Tensor {
-        var y = maxPool.forward(relu.forward(bn1.forward(conv1.forward(x, training: training), training: training),
-                                             training: training), training: training)
+        let stem = training
+            ? relu.forward(bn1.forward(conv1.forward(x, training: true), training: true), training: true)
+            : conv1.inferenceForward(x, batchNorm: bn1, residual: nil, relu: true)
+        var y = maxPool.forward(stem, training: training)
         for stage in stages {
             for block in stage { y = block.forward(y, training: training) }
         }
         return y
     }
 
-    /// ∂loss/∂images given ∂loss/∂(layer4 output), for the most recent `featureMap`.
+    /// ∂loss/∂images given ∂loss/∂(layer4 output), for the most recent `featureMap` in training mode.
     public func backwardFeatureMap(_ dy: Tensor) -> Tensor {
         var g = dy
         for stage in stages.reversed() {

@@ -53,8 +53,9 @@ struct Winograd3x3 {
     /// The convolution of `images` (`count` images of `[inChannels, h, w]` at `input`) into `output`
     /// (`[count, outChannels, h, w]`), with filters `weight`.
     /// `weightVersion` identifies the weights: their transform is reused while it stays the same.
+    /// An `epilogue` (bias, residual, ReLU) is applied as the output is written.
     mutating func forward(input: UnsafePointer<Float>, count: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
-                          weightVersion: Int, output: UnsafeMutablePointer<Float>) {
+                          weightVersion: Int, output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil) {
         if filterVersion != weightVersion {
             transformFilters(weight)
             filterVersion = weightVersion
@@ -150,8 +151,14 @@ struct Winograd3x3 {
                                     bottom[2 * tx + 1] = b1 - b2 - b3
                                 }
                                 let y = 2 * ty
-                                (plane + y * w).update(from: top, count: w)
-                                if y + 1 < h { (plane + (y + 1) * w).update(from: bottom, count: w) }
+                                if let epilogue {
+                                    let offset = ((first + image) * o + oc) * h * w + y * w
+                                    epilogue.apply(top, to: plane + y * w, count: w, channel: oc, offset: offset)
+                                    if y + 1 < h { epilogue.apply(bottom, to: plane + (y + 1) * w, count: w, channel: oc, offset: offset + w) }
+                                } else {
+                                    (plane + y * w).update(from: top, count: w)
+                                    if y + 1 < h { (plane + (y + 1) * w).update(from: bottom, count: w) }
+                                }
                             }
                         }
                     }
