@@ -89,7 +89,12 @@ public final class Conv2d: Layer {
     private var foldedBias: [Float] = []
     /// Changes whenever `foldedWeight` is recomputed (the Winograd filter cache follows it).
     private var foldedVersion = 0
-    private var foldedWinograd: Winograd3x3?
+    private var foldedWinograd: Winograd4x4?
+    private var foldedSmallWinograd: Winograd3x3?
+    /// F(4×4, 3×3) runs its 36 products when they span at least this many tiles in all; below, the products are so
+    /// narrow that packing the filters dominates and F(2×2, 3×3) with its 16 products is faster.
+    /// (Measured on ResNet-18 at 224×224, batch 1: the 14×14 and 7×7 stages are faster with F(2×2, 3×3).)
+    private static let largeTileMinimum = 40
 
     /// W'[o] = W[o]·γ[o]/√(σ²[o] + ε), b[o] = β[o] − μ[o]·γ[o]/√(σ²[o] + ε), unless cached.
     private func fold(_ bn: BatchNorm2d) {
@@ -108,8 +113,8 @@ public final class Conv2d: Layer {
         foldedVersion &+= 1
     }
 
-    /// The convolution of `x` with filters `weight`, then `epilogue` if any. `folded` selects the Winograd
-    /// filter cache (of the folded or of the trained weights).
+    /// The convolution of `x` with filters `weight`, then `epilogue` if any. `folded` selects Winograd
+    /// F(4×4, 3×3) on the folded weights (inference) instead of F(2×2, 3×3) on the trained ones.
     private func convolve(_ x: Tensor, weight: UnsafePointer<Float>, weightVersion: Int, folded: Bool,
                           epilogue: ConvolutionEpilogue?) -> Tensor {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
@@ -120,8 +125,12 @@ public final class Conv2d: Layer {
         if usesWinograd && kernel == 3 && stride == 1 && padding == 1 {
             x.data.withUnsafeBufferPointer { src in
                 output.withUnsafeMutableBufferPointer { dst in
-                    if folded {
-                        if foldedWinograd == nil { foldedWinograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+                    if folded && n * ((h + 3) / 4) * ((w + 3) / 4) < Self.largeTileMinimum {
+                        if foldedSmallWinograd == nil { foldedSmallWinograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+                        foldedSmallWinograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                                     weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
+                    } else if folded {
+                        if foldedWinograd == nil { foldedWinograd = Winograd4x4(inChannels: inChannels, outChannels: outChannels) }
                         foldedWinograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
                                                 weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     } else {
