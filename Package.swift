@@ -82,7 +82,9 @@ let package = Package(
         .target(name: "Matching", dependencies: ["Atlas", "Diagnosis", "NeuralNet", "Render", "Tracking", "Imaging", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),
         .target(name: "Evaluation", dependencies: ["Matching", "Atlas", "ParameterFiles", "FaceModel", "Numerics", "Imaging", "FaceAtlasCore"]),
         // MARK: The CNN diagnoser
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
+        // Vectorised convolution kernels (AVX-512, AVX2 or portable C, chosen at run time); optimised in debug builds too.
+        .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
         .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -131,7 +133,7 @@ let package = Package(
             name: "CohortTests",
             dependencies: ["Cohort", "Atlas", "Imaging", "FaceModel", "ModelAuthoring", "Fitting", "Landmarks", "ParameterFiles", "Numerics", "Tracking", "FaceAtlasCore", "FaceAtlasTestSupport"]
         ),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "NeuralNet", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]

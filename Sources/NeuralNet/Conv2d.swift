@@ -89,8 +89,8 @@ public final class Conv2d: Layer {
     private var foldedBias: [Float] = []
     /// Changes whenever `foldedWeight` is recomputed (the Winograd filter cache follows it).
     private var foldedVersion = 0
-    private var foldedWinograd: Winograd4x4?
-    private var foldedSmallWinograd: Winograd3x3?
+    /// Inference convolutions by F(m×m, 3×3), by m.
+    private var foldedWinograd: [Int: WinogradConvolution] = [:]
     /// F(4×4, 3×3) runs its 36 products when they span at least this many tiles in all; below, the products are so
     /// narrow that packing the filters dominates and F(2×2, 3×3) with its 16 products is faster.
     /// (Measured on ResNet-18 at 224×224, batch 1: the 14×14 and 7×7 stages are faster with F(2×2, 3×3).)
@@ -125,14 +125,13 @@ public final class Conv2d: Layer {
         if usesWinograd && kernel == 3 && stride == 1 && padding == 1 {
             x.data.withUnsafeBufferPointer { src in
                 output.withUnsafeMutableBufferPointer { dst in
-                    if folded && n * ((h + 3) / 4) * ((w + 3) / 4) < Self.largeTileMinimum {
-                        if foldedSmallWinograd == nil { foldedSmallWinograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
-                        foldedSmallWinograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
-                                                     weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
-                    } else if folded {
-                        if foldedWinograd == nil { foldedWinograd = Winograd4x4(inChannels: inChannels, outChannels: outChannels) }
-                        foldedWinograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
-                                                weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
+                    if folded {
+                        let m = n * ((h + 3) / 4) * ((w + 3) / 4) < Self.largeTileMinimum ? 2 : 4
+                        if foldedWinograd[m] == nil {
+                            foldedWinograd[m] = WinogradConvolution(tileSize: m, inChannels: inChannels, outChannels: outChannels)
+                        }
+                        foldedWinograd[m]!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                                   weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     } else {
                         if winograd == nil { winograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
                         winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,

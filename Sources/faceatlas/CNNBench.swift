@@ -17,6 +17,7 @@ extension BenchCommand {
         @Option(help: "Seconds to spend on each measurement (at least two runs each; the fastest counts).") var seconds = 5.0
         @Option(help: "Training batch size.") var trainBatch = 32
         @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Also time every inference layer of the backbone at batch 1 and 32 (milliseconds per image).") var layers = false
 
         struct Report: Codable {
             var inputSize: Int, width: Int, threads: Int
@@ -29,6 +30,48 @@ extension BenchCommand {
             var inferenceImagesPerCPUSecondBatch32: Double
             var trainingImagesPerCPUSecondBatch32: Double
             var peakMemoryMB: Double
+            /// With `--layers`: milliseconds per image of each inference layer, at batch 1 and 32.
+            var layers: [LayerTime]?
+        }
+
+        /// One inference layer's time per image.
+        struct LayerTime: Codable {
+            var layer: String
+            var shape: String
+            var millisecondsBatch1: Double
+            var millisecondsBatch32: Double
+        }
+
+        /// Each inference layer of `network` timed on its own: the fastest of several runs, in CPU milliseconds per
+        /// image, for the activations that `one` (batch 1) and `many` (batch 32) produce.
+        func timeLayers(_ network: ResNet18, one: Tensor, many: Tensor) -> [LayerTime] {
+            var steps: [(name: String, run: (Tensor) -> Tensor)] = [
+                ("conv1+bn1+relu", { network.conv1.inferenceForward($0, batchNorm: network.bn1, residual: nil, relu: true) }),
+                ("maxpool", { MaxPool2d(kernel: 3, stride: 2, padding: 1).forward($0, training: false) }),
+            ]
+            for (s, stage) in network.stages.enumerated() {
+                for (b, block) in stage.enumerated() {
+                    steps.append(("layer\(s + 1).\(b)", { block.forward($0, training: false) }))
+                }
+            }
+            func milliseconds(_ input: Tensor) -> [(shape: String, ms: Double)] {
+                var x = input, result: [(String, Double)] = []
+                for step in steps {
+                    var best = Double.infinity, y = x
+                    for _ in 0..<max(3, Int(seconds)) {
+                        let start = Self.processCPUSeconds()
+                        y = step.run(x)
+                        best = min(best, Self.processCPUSeconds() - start)
+                    }
+                    result.append((y.shape.dropFirst().map(String.init).joined(separator: "×"), 1000 * best / Double(x.shape[0])))
+                    x = y
+                }
+                return result
+            }
+            let single = milliseconds(one), batched = milliseconds(many)
+            return steps.indices.map {
+                LayerTime(layer: steps[$0].name, shape: single[$0].shape, millisecondsBatch1: single[$0].ms, millisecondsBatch32: batched[$0].ms)
+            }
         }
 
         /// CPU seconds used by the process so far (user and system, all threads).
@@ -74,6 +117,7 @@ extension BenchCommand {
                     diagnoser.backward(logits: loss.logitGradient, attention: loss.attentionGradient)
                     optimizer.step()
                 }
+                let layerTimes = layers ? timeLayers(diagnoser.backbone, one: one, many: many) : nil
                 var usage = rusage()
                 getrusage(RUSAGE_SELF.rawValue, &usage)
                 let report = Report(inputSize: inputSize, width: width, threads: ComputeThreads.count,
@@ -81,7 +125,7 @@ extension BenchCommand {
                                     trainingImagesPerSecondBatch32: training.wall, trainingBatch: trainBatch,
                                     inferenceImagesPerCPUSecondBatch1: single.cpu, inferenceImagesPerCPUSecondBatch32: batched.cpu,
                                     trainingImagesPerCPUSecondBatch32: training.cpu,
-                                    peakMemoryMB: Double(usage.ru_maxrss) / 1024)
+                                    peakMemoryMB: Double(usage.ru_maxrss) / 1024, layers: layerTimes)
                 if json {
                     try printJSON(report)
                 } else {
@@ -91,6 +135,10 @@ extension BenchCommand {
                     print(String(format: "training:  %.1f images/s at batch %d, %.1f per CPU second (forward, backward, SGD step)",
                                  training.wall, trainBatch, training.cpu))
                     print(String(format: "peak memory: %.0f MB", report.peakMemoryMB))
+                    for time in layerTimes ?? [] {
+                        print(String(format: "  %-22@ %-18@ %7.3f ms  %7.3f ms per image (batch 1, 32)",
+                                     time.layer as NSString, time.shape as NSString, time.millisecondsBatch1, time.millisecondsBatch32))
+                    }
                 }
             }
         }

@@ -42,4 +42,15 @@ struct FoldedInferenceTests {
             }
         }
     }
+
+    @Test("max pooling's inference pass (no positions kept) equals its training pass")
+    func maxPoolInference() {
+        for (kernel, stride, padding, h, w) in [(3, 2, 1, 9, 8), (3, 2, 1, 2, 2), (2, 2, 0, 6, 7), (3, 1, 1, 5, 5)] {
+            let pool = MaxPool2d(kernel: kernel, stride: stride, padding: padding)
+            let x = GradientCheck.random([2, 3, h, w], seed: 42)
+            let inference = pool.forward(x, training: false), training = pool.forward(x, training: true)
+            #expect(inference.shape == training.shape)
+            #expect(inference.data == training.data, "kernel \(kernel) stride \(stride) padding \(padding) on \(h)×\(w)")
+        }
+    }
 }
