@@ -320,11 +320,13 @@ public final class Conv2d: Layer {
     private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int) {
         let (ho, wo) = (outputSize(h), outputSize(w))
         let kernel = self.kernel, padding = self.padding, stride = self.stride
-        ParallelLoop.forEach(inChannels, grain: max(1, (1 << 14) / max(kernel * kernel * ho * wo, 1))) { channels in
-        for c in channels {
+        // Parts of (channel, kernel row): a few channels (the RGB stem) still spread over every thread.
+        ParallelLoop.forEach(inChannels * kernel, grain: max(1, (1 << 14) / max(kernel * ho * wo, 1))) { units in
+        for unit in units {
+            let c = unit / kernel, ky = unit % kernel
             let plane = image + c * h * w
-            var row = c * kernel * kernel
-            for ky in 0..<kernel {
+            var row = unit * kernel
+            do {
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
                     let (xLo, xHi) = validRange(offset: kx - padding, size: w, outSize: wo)
@@ -360,11 +362,13 @@ public final class Conv2d: Layer {
         let (ho, wo) = (outputSize(h), outputSize(w))
         let kernel = self.kernel, padding = self.padding, stride = self.stride
         // Each channel's rows add into that channel's plane only: channels run in parallel.
-        ParallelLoop.forEach(inChannels, grain: max(1, (1 << 14) / max(kernel * kernel * ho * wo, 1))) { channels in
-        for c in channels {
+        // Parts of (channel, kernel row): a few channels (the RGB stem) still spread over every thread.
+        ParallelLoop.forEach(inChannels * kernel, grain: max(1, (1 << 14) / max(kernel * ho * wo, 1))) { units in
+        for unit in units {
+            let c = unit / kernel, ky = unit % kernel
             let plane = image + c * h * w
-            var row = c * kernel * kernel
-            for ky in 0..<kernel {
+            var row = unit * kernel
+            do {
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
                     let (xLo, xHi) = validRange(offset: kx - padding, size: w, outSize: wo)

@@ -22,18 +22,13 @@ enum ParallelLoop {
             body(0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedTask(body: body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                task.body((part * count / parts)..<((part + 1) * count / parts))
-            }
+        pool.run(parts: parts) { part in
+            body((part * count / parts)..<((part + 1) * count / parts))
         }
     }
 
-    /// A closure handed to the worker threads; every part touches disjoint memory.
-    private struct UncheckedTask: @unchecked Sendable {
-        let body: (Range<Int>) -> Void
-    }
+    /// The worker threads (created with the first parallel loop).
+    private static let pool = SpinningWorkers(threads: threads)
 }
 
 /// The threads the networks compute on.

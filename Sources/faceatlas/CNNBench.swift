@@ -30,7 +30,7 @@ extension BenchCommand {
             var inferenceImagesPerCPUSecondBatch32: Double
             var trainingImagesPerCPUSecondBatch32: Double
             var peakMemoryMB: Double
-            /// With `--layers`: milliseconds per image of each inference layer, at batch 1 and 32.
+            /// With `--layers`: milliseconds (wall clock) per image of each inference layer, at batch 1 and 32.
             var layers: [LayerTime]?
         }
 
@@ -42,8 +42,8 @@ extension BenchCommand {
             var millisecondsBatch32: Double
         }
 
-        /// Each inference layer of `network` timed on its own: the fastest of several runs, in CPU milliseconds per
-        /// image, for the activations that `one` (batch 1) and `many` (batch 32) produce.
+        /// Each inference layer of `network` timed on its own: the fastest of several runs, in milliseconds per image
+        /// (wall clock), for the activations that `one` (batch 1) and `many` (batch 32) produce.
         func timeLayers(_ network: ResNet18, one: Tensor, many: Tensor) -> [LayerTime] {
             var steps: [(name: String, run: (Tensor) -> Tensor)] = [
                 ("conv1+bn1+relu", { network.conv1.inferenceForward($0, batchNorm: network.bn1, residual: nil, relu: true) }),
@@ -59,9 +59,9 @@ extension BenchCommand {
                 for step in steps {
                     var best = Double.infinity, y = x
                     for _ in 0..<max(3, Int(seconds)) {
-                        let start = Self.processCPUSeconds()
+                        let start = Date()
                         y = step.run(x)
-                        best = min(best, Self.processCPUSeconds() - start)
+                        best = min(best, Date().timeIntervalSince(start))
                     }
                     result.append((y.shape.dropFirst().map(String.init).joined(separator: "×"), 1000 * best / Double(x.shape[0])))
                     x = y
@@ -136,8 +136,10 @@ extension BenchCommand {
                                  training.wall, trainBatch, training.cpu))
                     print(String(format: "peak memory: %.0f MB", report.peakMemoryMB))
                     for time in layerTimes ?? [] {
-                        print(String(format: "  %-22@ %-18@ %7.3f ms  %7.3f ms per image (batch 1, 32)",
-                                     time.layer as NSString, time.shape as NSString, time.millisecondsBatch1, time.millisecondsBatch32))
+                        let name = time.layer.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        let shape = time.shape.padding(toLength: 12, withPad: " ", startingAt: 0)
+                        print("  \(name) \(shape)" + String(format: "%7.3f ms %7.3f ms per image (batch 1, 32)",
+                                                             time.millisecondsBatch1, time.millisecondsBatch32))
                     }
                 }
             }
