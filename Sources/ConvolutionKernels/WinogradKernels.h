@@ -120,10 +120,13 @@ static void NAME(multiply)(int m, const float *v, const float *packed, float *pr
         const float *vx = v + (size_t)xi * tiles * cp;
         const float *ux = packed + (size_t)xi * cp * op;
         float *mx = product + (size_t)xi * tiles * op;
-        for (int t = 0; t < tiles; t += ROWS) {
-            const int rows = tiles - t < ROWS ? tiles - t : ROWS;
-            for (int ob = 0; ob < op / 32; ob++) {
-                const float *u = ux + (size_t)ob * cp * 32;
+        // Panels of equal height (at most ROWS tiles); each 32-output filter panel is read from memory once and
+        // then serves every tile panel from the cache.
+        const int panels = (tiles + ROWS - 1) / ROWS, height = (tiles + panels - 1) / panels;
+        for (int ob = 0; ob < op / 32; ob++) {
+            const float *u = ux + (size_t)ob * cp * 32;
+            for (int t = 0; t < tiles; t += height) {
+                const int rows = tiles - t < height ? tiles - t : height;
                 float *c = mx + (size_t)t * op + ob * 32;
                 const float *a = vx + (size_t)t * cp;
                 switch (rows) {

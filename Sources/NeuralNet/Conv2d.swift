@@ -1,3 +1,4 @@
+import CBLAS
 /// A 2-D convolution without bias (as in ResNet): weight `[out, in, kernel, kernel]`, NCHW input.
 ///
 /// The forward pass lays patches out as columns (im2col) for several images at once, so that
@@ -141,6 +142,10 @@ public final class Conv2d: Layer {
             }
             return Tensor(shape: [n, outChannels, ho, wo], data: output)
         }
+        if pixels >= Self.bandMinimum {
+            convolveInBands(x, weight: weight, output: &output, epilogue: epilogue)
+            return Tensor(shape: [n, outChannels, ho, wo], data: output)
+        }
         let group = groupSize(batch: n, pixels: pixels)
         if group > 1 || !isPointwise { reserve(&columns, k * group * pixels) }
         if group > 1 { reserve(&gathered, outChannels * group * pixels) }
@@ -201,6 +206,50 @@ public final class Conv2d: Layer {
                 }
         }
         return Tensor(shape: [n, outChannels, ho, wo], data: output)
+    }
+
+    /// Output images of at least this many pixels are computed in bands of rows (`convolveInBands`).
+    private static let bandMinimum = 2048
+    /// Output pixels per band: the band's columns (up to 147 × 1024 floats for a 7×7 RGB stem) stay in the cache.
+    private static let bandPixels = 1024
+
+    /// The convolution by columns for large images: each band of output rows of each image is one task that lays
+    /// out its own columns, multiplies them and applies the epilogue, so the columns never leave the core's cache
+    /// and the threads share no buffers.
+    private func convolveInBands(_ x: Tensor, weight: UnsafePointer<Float>, output: inout [Float], epilogue: ConvolutionEpilogue?) {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (ho, wo) = (outputSize(h), outputSize(w))
+        let pixels = ho * wo, k = inChannels * kernel * kernel, outChannels = self.outChannels
+        let bandRows = max(1, Self.bandPixels / wo), bands = (ho + bandRows - 1) / bandRows
+        x.data.withUnsafeBufferPointer { src in
+            output.withUnsafeMutableBufferPointer { dst in
+                ParallelLoop.forEach(n * bands, grain: 1) { units in
+                    let col = UnsafeMutablePointer<Float>.allocate(capacity: isPointwise ? 0 : k * bandRows * wo)
+                    defer { col.deallocate() }
+                    for unit in units {
+                        let image = unit / bands, rows = (unit % bands * bandRows)..<min(ho, (unit % bands + 1) * bandRows)
+                        let width = rows.count * wo
+                        let input = src.baseAddress! + image * inChannels * h * w
+                        let (b, ldb): (UnsafePointer<Float>, Int)
+                        if isPointwise {
+                            (b, ldb) = (input + rows.lowerBound * wo, pixels)
+                        } else {
+                            im2col(input, h: h, w: w, into: col, rowStride: width, outputRows: rows)
+                            (b, ldb) = (UnsafePointer(col), width)
+                        }
+                        let c = dst.baseAddress! + image * outChannels * pixels + rows.lowerBound * wo
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(width), Int32(k), 1,
+                                    weight, Int32(k), b, Int32(ldb), 0, c, Int32(pixels))
+                        if let epilogue {
+                            for o in 0..<outChannels {
+                                epilogue.apply(c + o * pixels, to: c + o * pixels, count: width, channel: o,
+                                               offset: (image * outChannels + o) * pixels + rows.lowerBound * wo)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
@@ -317,8 +366,11 @@ public final class Conv2d: Layer {
     }
 
     /// Writes the patches of one image (`[inChannels, h, w]`) as rows `(c, ky, kx)` of output pixels.
-    private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int) {
+    /// With `outputRows`, only those output rows (the first of them at column 0).
+    private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int,
+                        outputRows: Range<Int>? = nil) {
         let (ho, wo) = (outputSize(h), outputSize(w))
+        let rows = outputRows ?? 0..<ho
         let kernel = self.kernel, padding = self.padding, stride = self.stride
         // Parts of (channel, kernel row): a few channels (the RGB stem) still spread over every thread.
         ParallelLoop.forEach(inChannels * kernel, grain: max(1, (1 << 14) / max(kernel * ho * wo, 1))) { units in
@@ -331,8 +383,8 @@ public final class Conv2d: Layer {
                 for kx in 0..<kernel {
                     let (xLo, xHi) = validRange(offset: kx - padding, size: w, outSize: wo)
                     let out = col + row * rowStride
-                    for oy in 0..<ho {
-                        let dst = out + oy * wo
+                    for oy in rows {
+                        let dst = out + (oy - rows.lowerBound) * wo
                         guard oy >= yLo && oy < yHi else {
                             dst.update(repeating: 0, count: wo)
                             continue

@@ -73,7 +73,17 @@ public final class MaxPool2d: Layer {
                                 for ix in 0..<w { column[ix] = max(column[ix], row[ix]) }
                             }
                             let out = dst.baseAddress! + (p * ho + oy) * wo
-                            for ox in 0..<wo {
+                            var first = 0
+                            if kernel == 3 && stride == 2 && padding == 1 {
+                                // out[ox] = max(column[2ox − 1], column[2ox], column[2ox + 1]) without window bounds.
+                                first = 1
+                                while first < wo && 2 * first + 1 < w {
+                                    out[first] = max(max(column[2 * first - 1], column[2 * first]), column[2 * first + 1])
+                                    first += 1
+                                }
+                                out[0] = max(column[0], w > 1 ? column[1] : -Float.infinity)
+                            }
+                            for ox in first..<wo {
                                 let x0 = max(0, ox * stride - padding), x1 = min(w, ox * stride - padding + kernel)
                                 var best = -Float.infinity
                                 for ix in x0..<x1 { best = max(best, column[ix]) }
