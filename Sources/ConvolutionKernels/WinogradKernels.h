@@ -20,6 +20,32 @@ static inline __attribute__((always_inline)) void NAME(bt4)(v16 a, v16 b, v16 c,
     o[3] = b - d;
 }
 
+/// Transposes the 16 × 16 matrix whose rows are `r` in place: the off-diagonal blocks of 8, 4, 2 and 1 swap in turn.
+static inline __attribute__((always_inline)) void NAME(transpose16)(v16 *r) {
+    for (int i = 0; i < 8; i++) {
+        const v16 a = r[i], b = r[i + 8];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        r[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+    for (int i = 0; i < 16; i++) {
+        if (i & 4) continue;
+        const v16 a = r[i], b = r[i + 4];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        r[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    }
+    for (int i = 0; i < 16; i++) {
+        if (i & 2) continue;
+        const v16 a = r[i], b = r[i + 2];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        r[i + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+    }
+    for (int i = 0; i < 16; i += 2) {
+        const v16 a = r[i], b = r[i + 1];
+        r[i] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        r[i + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    }
+}
+
 /// The transformed 6×6 tile whose top-left input sample is `d` (rows `row` floats apart, 16 channels per
 /// sample), stored to `out` (tile positions `xi` floats apart).
 static inline __attribute__((always_inline)) void NAME(input_tile6)(const float *d, size_t row, float *out, size_t xi) {
@@ -73,13 +99,25 @@ static void NAME(input_transform)(int m, const float *input, int images, int in,
                     memset(scratch + y * row + (size_t)(w + 1) * 16, 0, sizeof(float) * 16 * (wp - w - 1));
                 }
             }
-            for (int c = 0; c < channels; c++) {
-                const float *plane = input + ((size_t)image * in + block * 16 + c) * h * w;
-                for (int y = 0; y < h; y++) {
-                    float *dst = scratch + (y + 1) * row + 16 + c;
-                    const float *src = plane + (size_t)y * w;
-                    for (int x = 0; x < w; x++) dst[x * 16] = src[x];
+            // 16 samples of 16 channels at a time, transposed in registers; the rest one by one.
+            const float *planes = input + ((size_t)image * in + block * 16) * h * w;
+            const size_t pixels = (size_t)h * w;
+            size_t p = 0;
+            int y = 0, x = 0;
+            if (channels == 16) {
+                for (; p + 16 <= pixels; p += 16) {
+                    v16 r[16];
+                    for (int c = 0; c < 16; c++) r[c] = load16(planes + c * pixels + p);
+                    NAME(transpose16)(r);
+                    for (int j = 0; j < 16; j++) {
+                        store16(scratch + (y + 1) * row + (size_t)(x + 1) * 16, r[j]);
+                        if (++x == w) { x = 0; y++; }
+                    }
                 }
+            }
+            for (; p < pixels; p++) {
+                for (int c = 0; c < channels; c++) scratch[(y + 1) * row + (size_t)(x + 1) * 16 + c] = planes[c * pixels + p];
+                if (++x == w) { x = 0; y++; }
             }
             for (int ty = 0; ty < th; ty++) {
                 for (int tx = 0; tx < tw; tx++) {
@@ -203,24 +241,35 @@ static void NAME(output_transform)(int m, const float *product, int images, int 
                     }
                 }
             }
-            // Sample-major → the output planes, with the residual and ReLU.
-            for (int c = 0; c < channels; c++) {
-                const size_t plane = ((size_t)image * out + block * 16 + c) * h * w;
-                float *dst = output + plane;
-                const float *res = residual ? residual + plane : NULL;
-                for (int yy = 0; yy < h; yy++) {
-                    const float *src = scratch + (size_t)yy * wt * 16 + c;
-                    float *d = dst + (size_t)yy * w;
-                    if (res) {
-                        const float *r = res + (size_t)yy * w;
-                        if (relu) for (int x = 0; x < w; x++) { float s = src[x * 16] + r[x]; d[x] = s > 0 ? s : 0; }
-                        else for (int x = 0; x < w; x++) d[x] = src[x * 16] + r[x];
-                    } else if (relu) {
-                        for (int x = 0; x < w; x++) { float s = src[x * 16]; d[x] = s > 0 ? s : 0; }
-                    } else {
-                        for (int x = 0; x < w; x++) d[x] = src[x * 16];
-                    }
+            // Sample-major → the output planes, with the residual and ReLU: 16 samples of 16 channels at a time,
+            // transposed in registers; the rest one by one.
+            const size_t pixels = (size_t)h * w;
+            const size_t first = ((size_t)image * out + block * 16) * pixels;
+            float *planes = output + first;
+            const float *residuals = residual ? residual + first : NULL;
+            size_t p = 0;
+            int y = 0, x = 0;
+            for (; p + 16 <= pixels; p += 16) {
+                v16 r[16];
+                for (int j = 0; j < 16; j++) {
+                    r[j] = load16(scratch + ((size_t)y * wt + x) * 16);
+                    if (++x == w) { x = 0; y++; }
                 }
+                NAME(transpose16)(r);
+                for (int c = 0; c < channels; c++) {
+                    v16 s = r[c];
+                    if (residuals) s += load16(residuals + c * pixels + p);
+                    if (relu) s = __builtin_elementwise_max(s, splat16(0));
+                    store16(planes + c * pixels + p, s);
+                }
+            }
+            for (; p < pixels; p++) {
+                for (int c = 0; c < channels; c++) {
+                    float s = scratch[((size_t)y * wt + x) * 16 + c];
+                    if (residuals) s += residuals[c * pixels + p];
+                    planes[c * pixels + p] = relu && s < 0 ? 0 : s;
+                }
+                if (++x == w) { x = 0; y++; }
             }
         }
     }

@@ -220,7 +220,10 @@ public final class Conv2d: Layer {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (ho, wo) = (outputSize(h), outputSize(w))
         let pixels = ho * wo, k = inChannels * kernel * kernel, outChannels = self.outChannels
-        let bandRows = max(1, Self.bandPixels / wo), bands = (ho + bandRows - 1) / bandRows
+        // About `bandPixels` per band, and a multiple of the threads in all so that none waits for another.
+        let threads = ParallelLoop.threads
+        let wanted = ((n * pixels + Self.bandPixels - 1) / Self.bandPixels + threads - 1) / threads * threads
+        let bandRows = max(1, (n * ho + wanted - 1) / wanted), bands = (ho + bandRows - 1) / bandRows
         x.data.withUnsafeBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
                 ParallelLoop.forEach(n * bands, grain: 1) { units in
