@@ -1,6 +1,5 @@
-// The Winograd kernels for one instruction set: included by Winograd.c once per kernel family with
-// NAME(x) giving the family's names, ROWS the tiles per multiplication panel, and the family's target
-// attribute applied to every function.
+// The Winograd kernels for one instruction set: included by Kernels.c once per kernel family (after
+// Panel.h), with NAME(x) giving the family's names and the family's target attribute on every function.
 
 /// V[0..5] = Bᵀ · (a, b, c, d, e, f) for F(4×4, 3×3).
 static inline __attribute__((always_inline)) void NAME(bt6)(v16 a, v16 b, v16 c, v16 d, v16 e, v16 f, v16 *o) {
@@ -18,32 +17,6 @@ static inline __attribute__((always_inline)) void NAME(bt4)(v16 a, v16 b, v16 c,
     o[1] = b + c;
     o[2] = c - b;
     o[3] = b - d;
-}
-
-/// Transposes the 16 × 16 matrix whose rows are `r` in place: the off-diagonal blocks of 8, 4, 2 and 1 swap in turn.
-static inline __attribute__((always_inline)) void NAME(transpose16)(v16 *r) {
-    for (int i = 0; i < 8; i++) {
-        const v16 a = r[i], b = r[i + 8];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        r[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 4) continue;
-        const v16 a = r[i], b = r[i + 4];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-        r[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 2) continue;
-        const v16 a = r[i], b = r[i + 2];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-        r[i + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    }
-    for (int i = 0; i < 16; i += 2) {
-        const v16 a = r[i], b = r[i + 1];
-        r[i] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-        r[i + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-    }
 }
 
 /// The transformed 6×6 tile whose top-left input sample is `d` (rows `row` floats apart, 16 channels per
@@ -132,25 +105,6 @@ static void NAME(input_transform)(int m, const float *input, int images, int in,
     }
 }
 
-/// product rows `r < R` (R ≤ ROWS) × 32 outputs: Σ_k v[r][k] · u[k][0..<32] over `k < depth`.
-static inline __attribute__((always_inline)) void NAME(panel)(int R, const float *v, size_t vRow, const float *u,
-                                                               int depth, float *c, size_t cRow) {
-    v16 acc[ROWS][2];
-    for (int r = 0; r < R; r++) { acc[r][0] = splat16(0); acc[r][1] = splat16(0); }
-    for (int k = 0; k < depth; k++) {
-        const v16 u0 = load16(u + (size_t)k * 32), u1 = load16(u + (size_t)k * 32 + 16);
-        for (int r = 0; r < R; r++) {
-            const v16 s = splat16(v[r * vRow + k]);
-            acc[r][0] += s * u0;
-            acc[r][1] += s * u1;
-        }
-    }
-    for (int r = 0; r < R; r++) {
-        store16(c + r * cRow, acc[r][0]);
-        store16(c + r * cRow + 16, acc[r][1]);
-    }
-}
-
 static void NAME(multiply)(int m, const float *v, const float *packed, float *product, int tiles, int in, int out,
                            int xiBegin, int xiEnd) {
     const int cp = fa_winograd_padded_inputs(in), op = fa_winograd_padded_outputs(out);
@@ -168,7 +122,7 @@ static void NAME(multiply)(int m, const float *v, const float *packed, float *pr
                 float *c = mx + (size_t)t * op + ob * 32;
                 const float *a = vx + (size_t)t * cp;
                 switch (rows) {
-#define NAME_PANEL_CASE(R) case R: NAME(panel)(R, a, cp, u, cp, c, op); break;
+#define NAME_PANEL_CASE(R) case R: NAME(panel)(R, a, cp, u, cp, 1, NULL, c, op); break;
                 NAME_PANEL_CASES
 #undef NAME_PANEL_CASE
                 default: break;

@@ -90,6 +90,8 @@ public final class Conv2d: Layer {
     private var foldedBias: [Float] = []
     /// Changes whenever `foldedWeight` is recomputed (the Winograd filter cache follows it).
     private var foldedVersion = 0
+    /// Inference convolutions that are not 3×3 with stride 1: direct, on packed filters.
+    private var foldedDirect: DirectConvolution?
     /// Inference convolutions by F(m×m, 3×3), by m.
     private var foldedWinograd: [Int: WinogradConvolution] = [:]
     /// F(4×4, 3×3) runs its 36 products when they span at least this many tiles in all; below, the products are so
@@ -138,6 +140,19 @@ public final class Conv2d: Layer {
                         winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
                                           weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     }
+                }
+            }
+            return Tensor(shape: [n, outChannels, ho, wo], data: output)
+        }
+        if folded {
+            if foldedDirect == nil {
+                foldedDirect = DirectConvolution(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+                                                 stride: stride, padding: padding)
+            }
+            x.data.withUnsafeBufferPointer { src in
+                output.withUnsafeMutableBufferPointer { dst in
+                    foldedDirect!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                          weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                 }
             }
             return Tensor(shape: [n, outChannels, ho, wo], data: output)

@@ -6,34 +6,6 @@ import Testing
 /// The vectorised Winograd kernels against a direct 3×3 convolution, for every kernel family the processor runs.
 @Suite("Winograd F(2×2, 3×3) and F(4×4, 3×3) kernels", .serialized)
 struct WinogradKernelTests {
-    /// f(conv(x, weight) + bias + residual), direct, in Double: `x` `[n, c, h, w]`, `weight` `[o, c, 3, 3]`, padding 1.
-    static func direct(_ x: Tensor, _ weight: Tensor, bias: [Float], residual: [Float]?, relu: Bool) -> [Float] {
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), o = weight.shape[0]
-        var y = [Float](repeating: 0, count: n * o * h * w)
-        for i in 0..<n {
-            for oc in 0..<o {
-                for yy in 0..<h {
-                    for xx in 0..<w {
-                        var s = Double(bias[oc])
-                        for ic in 0..<c {
-                            for ky in 0..<3 {
-                                for kx in 0..<3 {
-                                    let (sy, sx) = (yy + ky - 1, xx + kx - 1)
-                                    guard sy >= 0, sy < h, sx >= 0, sx < w else { continue }
-                                    s += Double(x.data[((i * c + ic) * h + sy) * w + sx]) * Double(weight.data[((oc * c + ic) * 3 + ky) * 3 + kx])
-                                }
-                            }
-                        }
-                        let index = ((i * o + oc) * h + yy) * w + xx
-                        if let residual { s += Double(residual[index]) }
-                        y[index] = relu ? Float(max(0, s)) : Float(s)
-                    }
-                }
-            }
-        }
-        return y
-    }
-
     /// The kernels' convolution, the stages run one range at a time as `WinogradConvolution` splits them.
     static func winograd(m: Int, _ x: Tensor, _ weight: Tensor, bias: [Float]?, residual: [Float]?, relu: Bool) -> [Float] {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), o = weight.shape[0]
@@ -81,7 +53,7 @@ struct WinogradKernelTests {
                 let bias = GradientCheck.random([o], seed: UInt64(seed + 20)).data
                 let residual = GradientCheck.random([n, o, h, w], seed: UInt64(seed + 30)).data
                 for (useBias, useResidual, relu) in [(false, false, false), (true, false, true), (true, true, true), (false, true, false)] {
-                    let expected = Self.direct(x, weight, bias: useBias ? bias : [Float](repeating: 0, count: o),
+                    let expected = ReferenceConvolution.convolve(x, weight, stride: 1, padding: 1, bias: useBias ? bias : [Float](repeating: 0, count: o),
                                                residual: useResidual ? residual : nil, relu: relu)
                     let got = Self.winograd(m: m, x, weight, bias: useBias ? bias : nil, residual: useResidual ? residual : nil, relu: relu)
                     let error = GradientCheck.relativeError(got, expected)

@@ -3,7 +3,8 @@
 
 #include <stddef.h>
 
-/// Vectorised kernels of 3×3 convolutions with stride 1 and padding 1 by Winograd's minimal filtering
+/// Vectorised convolution kernels for inference: direct convolutions of any square kernel, stride and padding
+/// (below), and 3×3 convolutions with stride 1 and padding 1 by Winograd's minimal filtering
 /// F(m×m, 3×3) (Lavin & Gray, 2016), m = 2 (4×4 transformed tiles) or m = 4 (6×6 tiles, points 0, ±1, ±2, ∞).
 ///
 /// Images are NCHW float32. In the Winograd domain the work is laid out for 16-lane vectors over channels:
@@ -50,5 +51,19 @@ size_t fa_winograd_output_scratch_count(int m, int h, int w);
 void fa_winograd_output_transform(int m, const float *product, int images, int out, int h, int w,
                                   const float *bias, const float *residual, int relu, float *output,
                                   int blockBegin, int blockEnd, float *scratch);
+
+/// Floats of the packed filters of a direct convolution: kernel² · in · padded outputs.
+size_t fa_direct_filter_count(int out, int in, int kernel);
+/// Packs `weight` (`[out][in][kernel][kernel]`) as U[o/32][tap][c][32] into `packed`, zero in the padding.
+void fa_direct_pack_filters(const float *weight, int out, int in, int kernel, float *packed);
+/// Floats of per-thread scratch for `fa_direct_convolve` on bands of `rows` output rows of w-wide images.
+size_t fa_direct_scratch_count(int in, int out, int w, int kernel, int stride, int padding, int rows);
+/// Output rows `rowBegin..<rowEnd` and output channel blocks `blockBegin..<blockEnd` (32 channels each) of
+/// y = f(conv(image, W) + bias + residual) for one image (`[in][h][w]`) into `output` (`[out][ho][wo]`), W
+/// packed by `fa_direct_pack_filters`; `bias` (`out` values) and `residual` (the output's layout) may be NULL,
+/// f is ReLU if `relu` is non-zero.
+void fa_direct_convolve(const float *image, int in, int h, int w, const float *packed, int out, int kernel,
+                        int stride, int padding, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
+                        const float *bias, const float *residual, int relu, float *output, float *scratch);
 
 #endif

@@ -26,7 +26,9 @@ int fa_winograd_padded_outputs(int out) { return (out + 31) / 32 * 32; }
 #define NAME(x) x##_portable
 #define ROWS 2
 #define NAME_PANEL_CASES CASES_1_TO_2
+#include "Panel.h"
 #include "WinogradKernels.h"
+#include "DirectKernels.h"
 #undef NAME
 #undef ROWS
 #undef NAME_PANEL_CASES
@@ -37,7 +39,9 @@ int fa_winograd_padded_outputs(int out) { return (out + 31) / 32 * 32; }
 #define NAME(x) x##_avx2
 #define ROWS 2
 #define NAME_PANEL_CASES CASES_1_TO_2
+#include "Panel.h"
 #include "WinogradKernels.h"
+#include "DirectKernels.h"
 #undef NAME
 #undef ROWS
 #undef NAME_PANEL_CASES
@@ -48,7 +52,9 @@ int fa_winograd_padded_outputs(int out) { return (out + 31) / 32 * 32; }
 #define NAME(x) x##_avx512
 #define ROWS 12
 #define NAME_PANEL_CASES CASES_1_TO_12
+#include "Panel.h"
 #include "WinogradKernels.h"
+#include "DirectKernels.h"
 #undef NAME
 #undef ROWS
 #undef NAME_PANEL_CASES
@@ -152,5 +158,36 @@ void fa_winograd_output_transform(int m, const float *product, int images, int o
     case 2: output_transform_avx2(m, product, images, out, h, w, bias, residual, relu, output, blockBegin, blockEnd, scratch); return;
 #endif
     default: output_transform_portable(m, product, images, out, h, w, bias, residual, relu, output, blockBegin, blockEnd, scratch); return;
+    }
+}
+
+size_t fa_direct_filter_count(int out, int in, int kernel) {
+    return (size_t)fa_winograd_padded_outputs(out) * kernel * kernel * in;
+}
+
+void fa_direct_pack_filters(const float *weight, int out, int in, int kernel, float *packed) {
+    const int taps = kernel * kernel;
+    memset(packed, 0, sizeof(float) * fa_direct_filter_count(out, in, kernel));
+    for (int o = 0; o < out; o++)
+        for (int c = 0; c < in; c++)
+            for (int tap = 0; tap < taps; tap++)
+                packed[(((size_t)(o / 32) * taps + tap) * in + c) * 32 + o % 32] = weight[((size_t)o * in + c) * taps + tap];
+}
+
+size_t fa_direct_scratch_count(int in, int out, int w, int kernel, int stride, int padding, int rows) {
+    const int wo = (w + 2 * padding - kernel) / stride + 1;
+    const size_t hwc = ((size_t)((rows - 1) * stride + kernel) * (w + 2 * padding) * in + 15) / 16 * 16;
+    return hwc + (size_t)rows * wo * fa_winograd_padded_outputs(out);
+}
+
+void fa_direct_convolve(const float *image, int in, int h, int w, const float *packed, int out, int kernel,
+                        int stride, int padding, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
+                        const float *bias, const float *residual, int relu, float *output, float *scratch) {
+    switch (fa_kernels_level()) {
+#if defined(__x86_64__)
+    case 3: direct_convolve_avx512(image, in, h, w, packed, out, kernel, stride, padding, rowBegin, rowEnd, blockBegin, blockEnd, bias, residual, relu, output, scratch); return;
+    case 2: direct_convolve_avx2(image, in, h, w, packed, out, kernel, stride, padding, rowBegin, rowEnd, blockBegin, blockEnd, bias, residual, relu, output, scratch); return;
+#endif
+    default: direct_convolve_portable(image, in, h, w, packed, out, kernel, stride, padding, rowBegin, rowEnd, blockBegin, blockEnd, bias, residual, relu, output, scratch); return;
     }
 }
