@@ -30,6 +30,8 @@ extension BenchCommand {
             var inferenceImagesPerCPUSecondBatch32: Double
             var trainingImagesPerCPUSecondBatch32: Double
             var peakMemoryMB: Double
+            /// Peak resident memory after the inference measurements, before training.
+            var peakMemoryInferenceMB: Double
             /// With `--layers`: milliseconds (wall clock) per image of each inference layer, at batch 1 and 32.
             var layers: [LayerTime]?
         }
@@ -74,6 +76,13 @@ extension BenchCommand {
             }
         }
 
+        /// The process's peak resident memory so far, in MB.
+        static func peakMemoryMB() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_maxrss) / 1024
+        }
+
         /// CPU seconds used by the process so far (user and system, all threads).
         static func processCPUSeconds() -> Double {
             var usage = rusage()
@@ -108,6 +117,7 @@ extension BenchCommand {
                 let one = images(1), many = images(32), trainImages = images(trainBatch)
                 let single = rate(batch: 1) { _ = diagnoser.forward(one, training: false) }
                 let batched = rate(batch: 32) { _ = diagnoser.forward(many, training: false) }
+                let inferencePeak = Self.peakMemoryMB()
                 let optimizer = SGD(parameters: diagnoser.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
                 let labels = (0..<trainBatch).map { $0 % 3 }
                 let training = rate(batch: trainBatch) {
@@ -118,14 +128,12 @@ extension BenchCommand {
                     optimizer.step()
                 }
                 let layerTimes = layers ? timeLayers(diagnoser.backbone, one: one, many: many) : nil
-                var usage = rusage()
-                getrusage(RUSAGE_SELF.rawValue, &usage)
                 let report = Report(inputSize: inputSize, width: width, threads: ComputeThreads.count,
                                     inferenceImagesPerSecondBatch1: single.wall, inferenceImagesPerSecondBatch32: batched.wall,
                                     trainingImagesPerSecondBatch32: training.wall, trainingBatch: trainBatch,
                                     inferenceImagesPerCPUSecondBatch1: single.cpu, inferenceImagesPerCPUSecondBatch32: batched.cpu,
                                     trainingImagesPerCPUSecondBatch32: training.cpu,
-                                    peakMemoryMB: Double(usage.ru_maxrss) / 1024, layers: layerTimes)
+                                    peakMemoryMB: Self.peakMemoryMB(), peakMemoryInferenceMB: inferencePeak, layers: layerTimes)
                 if json {
                     try printJSON(report)
                 } else {
@@ -134,7 +142,7 @@ extension BenchCommand {
                                  single.wall, batched.wall, single.cpu, batched.cpu))
                     print(String(format: "training:  %.1f images/s at batch %d, %.1f per CPU second (forward, backward, SGD step)",
                                  training.wall, trainBatch, training.cpu))
-                    print(String(format: "peak memory: %.0f MB", report.peakMemoryMB))
+                    print(String(format: "peak memory: %.0f MB (%.0f MB after inference)", report.peakMemoryMB, report.peakMemoryInferenceMB))
                     for time in layerTimes ?? [] {
                         let name = time.layer.padding(toLength: 16, withPad: " ", startingAt: 0)
                         let shape = time.shape.padding(toLength: 12, withPad: " ", startingAt: 0)
