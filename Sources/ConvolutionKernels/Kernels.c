@@ -1,3 +1,6 @@
+// The kernel families (portable C, AVX2 + FMA, AVX-512), the choice among them, filter packing, and the
+// public entry points that dispatch to the chosen family. Each family is the same source (Panel.h,
+// WinogradKernels.h, DirectKernels.h) compiled for its instruction set.
 #include "ConvolutionKernels.h"
 
 #include <stdatomic.h>
