@@ -56,13 +56,26 @@ import Testing
         }
         let landmarks = folder.appendingPathComponent("landmarks.csv")
         try Data(csv.utf8).write(to: landmarks)
+        // Two participants, each with its landmarks: frame rows, a mean per participant and the mean of the means.
         let explainOut = folder.appendingPathComponent("explain")
-        _ = try FaceAtlasCLI.run(["explain", "--weights", weights, participant.path, "--landmarks", landmarks.path, "--out", explainOut.path])
+        let other = data.appendingPathComponent("MDD/MDD2")
+        _ = try FaceAtlasCLI.run(["explain", "--weights", weights, participant.path, other.path, "--landmarks", landmarks.path,
+                                  "--landmarks", landmarks.path, "--out", explainOut.path])
         let table = try String(contentsOf: explainOut.appendingPathComponent("attention.csv"), encoding: .utf8)
-        let header = table.split(separator: "\n")[0]
-        #expect(header.contains("jaw") && header.contains("outer_lip"), "\(header)")
-        #expect(table.split(separator: "\n").count >= 4, "one row per frame and a mean row")
+        let lines = table.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        #expect(header.starts(with: ["participant", "frame", "class"]) && header.contains("organ_jaw") && header.contains("organ_outer_lip"), "\(header)")
+        #expect(lines.count == 1 + 2 * (3 + 1) + 1, "\(table)")
+        let means = lines.filter { $0[1] == "mean" }
+        #expect(means.map { $0[0] } == ["BD1", "MDD2", "all"])
+        let jaw = header.firstIndex(of: "organ_jaw")!
+        let (a, b, all) = (Double(means[0][jaw])!, Double(means[1][jaw])!, Double(means[2][jaw])!)
+        #expect(abs(all - (a + b) / 2) < 2e-3, "the 'all' row is the mean of the participants' means")
         let overlays = try FileManager.default.contentsOfDirectory(atPath: explainOut.path).filter { $0.hasSuffix(".png") }
-        #expect(overlays.count == 3)
+        #expect(overlays.count == 6 && overlays.contains("overlay-MDD2-0.png"), "\(overlays)")
+        #expect(throws: (any Error).self) {
+            try FaceAtlasCLI.run(["explain", "--weights", weights, participant.path, other.path, "--landmarks", landmarks.path,
+                                  "--out", explainOut.path])
+        }
     }
 }
