@@ -1,23 +1,24 @@
-import CBLAS
 /// A 2-D convolution without bias (as in ResNet): weight `[out, in, kernel, kernel]`, NCHW input.
 ///
-/// The forward pass lays patches out as columns (im2col) for several images at once, so that
-/// one `cblas_sgemm` covers at least about a thousand output pixels; a 1×1 convolution with
-/// stride 1 on a large image multiplies the input directly. The backward pass recomputes the
-/// columns, multiplies for the weight gradient and scatters the column gradient back (col2im).
+/// The forward pass runs on the vectorised kernels of `ConvolutionKernels`: 3×3 convolutions with stride 1
+/// by Winograd (`WinogradConvolution`), all others directly on packed filters (`DirectConvolution`). The
+/// backward pass lays patches out as columns (im2col) for several images at once, multiplies them with
+/// `cblas_sgemm` for the weight gradient and scatters the column gradient back (col2im); the input gradient
+/// of a Winograd convolution is the Winograd convolution of the output gradient with the flipped filters.
 public final class Conv2d: Layer {
     /// `[outChannels, inChannels, kernel, kernel]`.
     public let weight: Parameter
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
 
-    /// Whether a 3×3 convolution with stride 1 and padding 1 computes its forward pass by Winograd's
-    /// F(2×2, 3×3) (fewer multiplications; the backward pass always uses columns).
+    /// Whether a 3×3 convolution with stride 1 and padding 1 computes its forward pass and input gradient by
+    /// Winograd's F(2×2, 3×3) (F(4×4, 3×3) at inference where a pass has enough tiles).
     public var usesWinograd: Bool
-    private var winograd: Winograd3x3?
-    private var transposedWinograd: Winograd3x3?
+    private var winograd: WinogradConvolution?
+    private var transposedWinograd: WinogradConvolution?
     private var transposedWeight: [Float] = []
     private var transposedVersion: Int?
     private var input = Tensor(shape: [0])
+    /// Scratch of the backward pass: columns (im2col) and the output gradient gathered per group of images.
     private var columns: [Float] = []
     private var gathered: [Float] = []
 
@@ -90,8 +91,8 @@ public final class Conv2d: Layer {
     private var foldedBias: [Float] = []
     /// Changes whenever `foldedWeight` is recomputed (the Winograd filter cache follows it).
     private var foldedVersion = 0
-    /// Inference convolutions that are not 3×3 with stride 1: direct, on packed filters.
-    private var foldedDirect: DirectConvolution?
+    /// Convolutions that are not 3×3 with stride 1, on packed filters: of the trained weights [0] and of the folded ones [1].
+    private var direct: [DirectConvolution?] = [nil, nil]
     /// Inference convolutions by F(m×m, 3×3), by m.
     private var foldedWinograd: [Int: WinogradConvolution] = [:]
     /// F(4×4, 3×3) runs its 36 products when they span at least this many tiles in all; below, the products are so
@@ -116,14 +117,13 @@ public final class Conv2d: Layer {
         foldedVersion &+= 1
     }
 
-    /// The convolution of `x` with filters `weight`, then `epilogue` if any. `folded` selects Winograd
-    /// F(4×4, 3×3) on the folded weights (inference) instead of F(2×2, 3×3) on the trained ones.
+    /// The convolution of `x` with filters `weight`, then `epilogue` if any. `folded` marks the folded weights
+    /// (inference), which may use Winograd F(4×4, 3×3) instead of F(2×2, 3×3) and have their own packed filters.
     private func convolve(_ x: Tensor, weight: UnsafePointer<Float>, weightVersion: Int, folded: Bool,
                           epilogue: ConvolutionEpilogue?) -> Tensor {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (ho, wo) = (outputSize(h), outputSize(w))
-        let pixels = ho * wo, k = inChannels * kernel * kernel
-        let outChannels = self.outChannels
+        let pixels = ho * wo, outChannels = self.outChannels
         var output = uninitializedFloats(n * outChannels * pixels)
         if usesWinograd && kernel == 3 && stride == 1 && padding == 1 {
             x.data.withUnsafeBufferPointer { src in
@@ -136,7 +136,7 @@ public final class Conv2d: Layer {
                         foldedWinograd[m]!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
                                                    weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     } else {
-                        if winograd == nil { winograd = Winograd3x3(inChannels: inChannels, outChannels: outChannels) }
+                        if winograd == nil { winograd = WinogradConvolution(tileSize: 2, inChannels: inChannels, outChannels: outChannels) }
                         winograd!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
                                           weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
                     }
@@ -144,130 +144,18 @@ public final class Conv2d: Layer {
             }
             return Tensor(shape: [n, outChannels, ho, wo], data: output)
         }
-        if folded {
-            if foldedDirect == nil {
-                foldedDirect = DirectConvolution(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
-                                                 stride: stride, padding: padding)
-            }
-            x.data.withUnsafeBufferPointer { src in
-                output.withUnsafeMutableBufferPointer { dst in
-                    foldedDirect!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
-                                          weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
-                }
-            }
-            return Tensor(shape: [n, outChannels, ho, wo], data: output)
-        }
-        if pixels >= Self.bandMinimum {
-            convolveInBands(x, weight: weight, output: &output, epilogue: epilogue)
-            return Tensor(shape: [n, outChannels, ho, wo], data: output)
-        }
-        let group = groupSize(batch: n, pixels: pixels)
-        if group > 1 || !isPointwise { reserve(&columns, k * group * pixels) }
-        if group > 1 { reserve(&gathered, outChannels * group * pixels) }
-        x.data.withUnsafeBufferPointer { src in
-                columns.withUnsafeMutableBufferPointer { col in
-                    gathered.withUnsafeMutableBufferPointer { tmp in
-                        output.withUnsafeMutableBufferPointer { dst in
-                            var first = 0
-                            while first < n {
-                                let g = min(group, n - first)
-                                let width = g * pixels
-                                let b: UnsafePointer<Float>
-                                if g == 1 && isPointwise {
-                                    b = UnsafePointer(src.baseAddress! + first * inChannels * h * w)
-                                } else {
-                                    for i in 0..<g {
-                                        im2col(src.baseAddress! + (first + i) * inChannels * h * w, h: h, w: w,
-                                               into: col.baseAddress! + i * pixels, rowStride: width)
-                                    }
-                                    b = UnsafePointer(col.baseAddress!)
-                                }
-                                if g == 1 {
-                                    let c = dst.baseAddress! + first * outChannels * pixels
-                                    gemm(transposeA: false, transposeB: false, m: outChannels, n: pixels, k: k,
-                                         a: weight, lda: k, b: b, ldb: pixels, beta: 0, c: c, ldc: pixels)
-                                    if let epilogue {
-                                        ParallelLoop.forEach(outChannels, grain: max(1, (1 << 14) / max(pixels, 1))) { outputs in
-                                            for o in outputs {
-                                                epilogue.apply(c + o * pixels, to: c + o * pixels, count: pixels, channel: o,
-                                                               offset: (first * outChannels + o) * pixels)
-                                            }
-                                        }
-                                    }
-                                } else {
-                                    gemm(transposeA: false, transposeB: false, m: outChannels, n: width, k: k,
-                                         a: weight, lda: k, b: b, ldb: width,
-                                         beta: 0, c: tmp.baseAddress!, ldc: width)
-                                    // [out, g, pixels] → [g, out, pixels]
-                                    ParallelLoop.forEach(outChannels, grain: 8) { outputs in
-                                    for o in outputs {
-                                        for i in 0..<g {
-                                            let offset = ((first + i) * outChannels + o) * pixels
-                                            if let epilogue {
-                                                epilogue.apply(tmp.baseAddress! + o * width + i * pixels, to: dst.baseAddress! + offset,
-                                                               count: pixels, channel: o, offset: offset)
-                                            } else {
-                                                (dst.baseAddress! + offset)
-                                                    .update(from: tmp.baseAddress! + o * width + i * pixels, count: pixels)
-                                            }
-                                        }
-                                    }
-                                    }
-                                }
-                                first += g
-                            }
-                        }
-                    }
-                }
-        }
-        return Tensor(shape: [n, outChannels, ho, wo], data: output)
-    }
-
-    /// Output images of at least this many pixels are computed in bands of rows (`convolveInBands`).
-    private static let bandMinimum = 2048
-    /// Output pixels per band: the band's columns (up to 147 × 1024 floats for a 7×7 RGB stem) stay in the cache.
-    private static let bandPixels = 1024
-
-    /// The convolution by columns for large images: each band of output rows of each image is one task that lays
-    /// out its own columns, multiplies them and applies the epilogue, so the columns never leave the core's cache
-    /// and the threads share no buffers.
-    private func convolveInBands(_ x: Tensor, weight: UnsafePointer<Float>, output: inout [Float], epilogue: ConvolutionEpilogue?) {
-        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
-        let (ho, wo) = (outputSize(h), outputSize(w))
-        let pixels = ho * wo, k = inChannels * kernel * kernel, outChannels = self.outChannels
-        // About `bandPixels` per band, and a multiple of the threads in all so that none waits for another.
-        let threads = ParallelLoop.threads
-        let wanted = ((n * pixels + Self.bandPixels - 1) / Self.bandPixels + threads - 1) / threads * threads
-        let bandRows = max(1, (n * ho + wanted - 1) / wanted), bands = (ho + bandRows - 1) / bandRows
         x.data.withUnsafeBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
-                ParallelLoop.forEach(n * bands, grain: 1) { units in
-                    let col = UnsafeMutablePointer<Float>.allocate(capacity: isPointwise ? 0 : k * bandRows * wo)
-                    defer { col.deallocate() }
-                    for unit in units {
-                        let image = unit / bands, rows = (unit % bands * bandRows)..<min(ho, (unit % bands + 1) * bandRows)
-                        let width = rows.count * wo
-                        let input = src.baseAddress! + image * inChannels * h * w
-                        let (b, ldb): (UnsafePointer<Float>, Int)
-                        if isPointwise {
-                            (b, ldb) = (input + rows.lowerBound * wo, pixels)
-                        } else {
-                            im2col(input, h: h, w: w, into: col, rowStride: width, outputRows: rows)
-                            (b, ldb) = (UnsafePointer(col), width)
-                        }
-                        let c = dst.baseAddress! + image * outChannels * pixels + rows.lowerBound * wo
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(width), Int32(k), 1,
-                                    weight, Int32(k), b, Int32(ldb), 0, c, Int32(pixels))
-                        if let epilogue {
-                            for o in 0..<outChannels {
-                                epilogue.apply(c + o * pixels, to: c + o * pixels, count: width, channel: o,
-                                               offset: (image * outChannels + o) * pixels + rows.lowerBound * wo)
-                            }
-                        }
-                    }
+                let index = folded ? 1 : 0
+                if direct[index] == nil {
+                    direct[index] = DirectConvolution(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+                                                      stride: stride, padding: padding)
                 }
+                direct[index]!.forward(input: src.baseAddress!, count: n, h: h, w: w, weight: weight,
+                                       weightVersion: weightVersion, output: dst.baseAddress!, epilogue: epilogue)
             }
         }
+        return Tensor(shape: [n, outChannels, ho, wo], data: output)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
@@ -349,7 +237,7 @@ public final class Conv2d: Layer {
             }
         }
         if winogradInput {
-            if transposedWinograd == nil { transposedWinograd = Winograd3x3(inChannels: outChannels, outChannels: inChannels) }
+            if transposedWinograd == nil { transposedWinograd = WinogradConvolution(tileSize: 2, inChannels: outChannels, outChannels: inChannels) }
             if transposedVersion != weight.version {
                 // W'[c][o][ky][kx] = W[o][c][2 − ky][2 − kx]
                 reserve(&transposedWeight, weight.value.count)
@@ -364,7 +252,7 @@ public final class Conv2d: Layer {
                 transposedWeight.withUnsafeBufferPointer { wt in
                     dx.withUnsafeMutableBufferPointer { out in
                         transposedWinograd!.forward(input: grad.baseAddress!, count: n, h: h, w: w, weight: wt.baseAddress!,
-                                                    weightVersion: weight.version, output: out.baseAddress!)
+                                                    weightVersion: weight.version, output: out.baseAddress!, epilogue: nil)
                     }
                 }
             }
