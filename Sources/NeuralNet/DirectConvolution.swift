@@ -6,9 +6,7 @@ import ConvolutionKernels
 /// `ParallelLoop` threads by images, bands of output rows and, when those are too few, blocks of outputs.
 struct DirectConvolution {
     let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
-    private var packedFilters: [Float] = []
-    /// The weight version `packedFilters` was computed from.
-    private var filterVersion: Int?
+    private var packedFilters = PackedFilters()
 
     init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int) {
         self.inChannels = inChannels
@@ -27,10 +25,8 @@ struct DirectConvolution {
     mutating func forward(input: UnsafePointer<Float>, count: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
                           weightVersion: Int, output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?) {
         let (c, o, k) = (inChannels, outChannels, kernel)
-        if filterVersion != weightVersion {
-            reserve(&packedFilters, fa_direct_filter_count(Int32(o), Int32(c), Int32(k)))
-            packedFilters.withUnsafeMutableBufferPointer { fa_direct_pack_filters(weight, Int32(o), Int32(c), Int32(k), $0.baseAddress!) }
-            filterVersion = weightVersion
+        packedFilters.update(version: weightVersion, count: fa_direct_filter_count(Int32(o), Int32(c), Int32(k))) {
+            fa_direct_pack_filters(weight, Int32(o), Int32(c), Int32(k), $0)
         }
         let ho = (h + 2 * padding - k) / stride + 1, wo = (w + 2 * padding - k) / stride + 1
         let threads = ParallelLoop.threads
@@ -40,7 +36,7 @@ struct DirectConvolution {
         let splits = min(blocks, max(1, (2 * threads + count * bands - 1) / (count * bands)))
         let scratchCount = fa_direct_scratch_count(Int32(c), Int32(o), Int32(w), Int32(k), Int32(stride), Int32(padding), Int32(bandRows))
         let (stride, padding) = (self.stride, self.padding)
-        packedFilters.withUnsafeBufferPointer { u in
+        packedFilters.values.withUnsafeBufferPointer { u in
             ParallelLoop.forEach(count * bands * splits, grain: 1) { units in
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
                 defer { scratch.deallocate() }

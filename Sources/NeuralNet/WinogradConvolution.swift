@@ -11,9 +11,7 @@ struct WinogradConvolution {
     /// m: outputs per tile side (2 or 4).
     let tileSize: Int
     let inChannels: Int, outChannels: Int
-    private var packedFilters: [Float] = []
-    /// The weight version `packedFilters` was computed from.
-    private var filterVersion: Int?
+    private var packedFilters = PackedFilters()
     private var transformedInput: [Float] = []
     private var products: [Float] = []
 
@@ -33,12 +31,8 @@ struct WinogradConvolution {
     mutating func forward(input: UnsafePointer<Float>, count: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
                           weightVersion: Int, output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?) {
         let m = tileSize, (c, o) = (inChannels, outChannels)
-        if filterVersion != weightVersion {
-            reserve(&packedFilters, fa_winograd_filter_count(Int32(m), Int32(o), Int32(c)))
-            packedFilters.withUnsafeMutableBufferPointer {
-                fa_winograd_pack_filters(Int32(m), weight, Int32(o), Int32(c), $0.baseAddress!)
-            }
-            filterVersion = weightVersion
+        packedFilters.update(version: weightVersion, count: fa_winograd_filter_count(Int32(m), Int32(o), Int32(c))) {
+            fa_winograd_pack_filters(Int32(m), weight, Int32(o), Int32(c), $0)
         }
         let positions = (m + 2) * (m + 2)
         let tilesPerImage = ((h + m - 1) / m) * ((w + m - 1) / m)
@@ -58,7 +52,7 @@ struct WinogradConvolution {
                     fa_winograd_input_transform(Int32(m), input + first * c * h * w, Int32(g), Int32(c), Int32(h), Int32(w),
                                                 v.baseAddress!, Int32(blocks.lowerBound), Int32(blocks.upperBound), scratch)
                 }
-                packedFilters.withUnsafeBufferPointer { u in
+                packedFilters.values.withUnsafeBufferPointer { u in
                     products.withUnsafeMutableBufferPointer { p in
                         ParallelLoop.forEach(positions, grain: 1) { xi in
                             fa_winograd_multiply(Int32(m), v.baseAddress!, u.baseAddress!, p.baseAddress!, Int32(tiles),
