@@ -30,6 +30,9 @@ final class SpinningWorkers: @unchecked Sendable {
     private static let partLimit = 1 << 10
     /// Spins (each an atomic load) before a worker sleeps: about 0.1 ms.
     private static let spinLimit = 1 << 15
+    /// Spins after which a waiting thread also offers its core to others (when there are more threads than cores,
+    /// as while other programs or tests run, the thread it waits for may need it).
+    private static let yieldAfter = 1 << 12
 
     /// A pool for `threads` threads in all: the caller and `threads − 1` workers.
     init(threads: Int) {
@@ -60,7 +63,11 @@ final class SpinningWorkers: @unchecked Sendable {
                 worker.wake.signal()
             }
             body(0)
-            while remaining.load(ordering: .acquiring) > 0 {}
+            var spins = 0
+            while remaining.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins > Self.yieldAfter { sched_yield() }   // a worker may be waiting for a core
+            }
             self.body = nil
         }
     }
@@ -71,6 +78,7 @@ final class SpinningWorkers: @unchecked Sendable {
             var current = announcement.load(ordering: .acquiring), spins = 0
             while current / Self.partLimit == seen / Self.partLimit {
                 spins += 1
+                if spins > Self.yieldAfter && spins % 64 == 0 { sched_yield() }
                 if spins >= Self.spinLimit {
                     worker.sleeping.store(true, ordering: .sequentiallyConsistent)
                     if announcement.load(ordering: .sequentiallyConsistent) / Self.partLimit == seen / Self.partLimit {
