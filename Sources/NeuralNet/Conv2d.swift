@@ -272,25 +272,21 @@ public final class Conv2d: Layer {
     }
 
     /// Writes the patches of one image (`[inChannels, h, w]`) as rows `(c, ky, kx)` of output pixels.
-    /// With `outputRows`, only those output rows (the first of them at column 0).
-    private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int,
-                        outputRows: Range<Int>? = nil) {
+    private func im2col(_ image: UnsafePointer<Float>, h: Int, w: Int, into col: UnsafeMutablePointer<Float>, rowStride: Int) {
         let (ho, wo) = (outputSize(h), outputSize(w))
-        let rows = outputRows ?? 0..<ho
         let kernel = self.kernel, padding = self.padding, stride = self.stride
-        // Parts of (channel, kernel row): a few channels (the RGB stem) still spread over every thread.
+        // Parts of (channel, kernel row), each writing its own rows: a few channels (the RGB stem) still spread
+        // over every thread.
         ParallelLoop.forEach(inChannels * kernel, grain: max(1, (1 << 14) / max(kernel * ho * wo, 1))) { units in
-        for unit in units {
-            let c = unit / kernel, ky = unit % kernel
-            let plane = image + c * h * w
-            var row = unit * kernel
-            do {
+            for unit in units {
+                let (c, ky) = (unit / kernel, unit % kernel)
+                let plane = image + c * h * w
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
                     let (xLo, xHi) = validRange(offset: kx - padding, size: w, outSize: wo)
-                    let out = col + row * rowStride
-                    for oy in rows {
-                        let dst = out + (oy - rows.lowerBound) * wo
+                    let out = col + (unit * kernel + kx) * rowStride
+                    for oy in 0..<ho {
+                        let dst = out + oy * wo
                         guard oy >= yLo && oy < yHi else {
                             dst.update(repeating: 0, count: wo)
                             continue
@@ -300,33 +296,26 @@ public final class Conv2d: Layer {
                         if stride == 1 {
                             (dst + xLo).update(from: source + xLo, count: xHi - xLo)
                         } else {
-                            var ox = xLo
-                            while ox < xHi {
-                                dst[ox] = source[ox * stride]
-                                ox += 1
-                            }
+                            for ox in xLo..<xHi { dst[ox] = source[ox * stride] }
                         }
                         if xHi < wo { (dst + xHi).update(repeating: 0, count: wo - xHi) }
                     }
-                    row += 1
                 }
             }
         }
-        }
     }
+
 
     /// Adds column gradients (the layout of `im2col`) back into the image gradient `[inChannels, h, w]`.
     private func col2im(_ col: UnsafePointer<Float>, rowStride: Int, h: Int, w: Int, into image: UnsafeMutablePointer<Float>) {
         let (ho, wo) = (outputSize(h), outputSize(w))
         let kernel = self.kernel, padding = self.padding, stride = self.stride
         // Each channel's rows add into that channel's plane only: channels run in parallel.
-        // Parts of (channel, kernel row): a few channels (the RGB stem) still spread over every thread.
-        ParallelLoop.forEach(inChannels * kernel, grain: max(1, (1 << 14) / max(kernel * ho * wo, 1))) { units in
-        for unit in units {
-            let c = unit / kernel, ky = unit % kernel
+        ParallelLoop.forEach(inChannels, grain: max(1, (1 << 14) / max(kernel * kernel * ho * wo, 1))) { channels in
+        for c in channels {
             let plane = image + c * h * w
-            var row = unit * kernel
-            do {
+            var row = c * kernel * kernel
+            for ky in 0..<kernel {
                 let (yLo, yHi) = validRange(offset: ky - padding, size: h, outSize: ho)
                 for kx in 0..<kernel {
                     let (xLo, xHi) = validRange(offset: kx - padding, size: w, outSize: wo)
@@ -349,4 +338,5 @@ public final class Conv2d: Layer {
         }
         }
     }
+
 }
