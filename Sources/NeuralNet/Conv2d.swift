@@ -95,9 +95,10 @@ public final class Conv2d: Layer {
     private var direct: [DirectConvolution?] = [nil, nil]
     /// Inference convolutions by F(m×m, 3×3), by m.
     private var foldedWinograd: [Int: WinogradConvolution] = [:]
-    /// F(4×4, 3×3) runs its 36 products when they span at least this many tiles in all; below, the products are so
-    /// narrow that packing the filters dominates and F(2×2, 3×3) with its 16 products is faster.
-    /// (Measured on ResNet-18 at 224×224, batch 1: the 14×14 and 7×7 stages are faster with F(2×2, 3×3).)
+    /// F(4×4, 3×3) runs when a pass has at least this many of its tiles; below, the few tiles mostly pad the
+    /// image (a 14×14 map in 4×4 tiles covers 16×16) and its 36 filter positions (F(2×2, 3×3): 16) stream from
+    /// memory for little work. Measured on ResNet-18 at 224×224, batch 1: the 14×14 stage is as fast either way,
+    /// the 7×7 stage faster with F(2×2, 3×3).
     private static let largeTileMinimum = 40
 
     /// W'[o] = W[o]·γ[o]/√(σ²[o] + ε), b[o] = β[o] − μ[o]·γ[o]/√(σ²[o] + ε), unless cached.
@@ -305,7 +306,6 @@ public final class Conv2d: Layer {
         }
     }
 
-
     /// Adds column gradients (the layout of `im2col`) back into the image gradient `[inChannels, h, w]`.
     private func col2im(_ col: UnsafePointer<Float>, rowStride: Int, h: Int, w: Int, into image: UnsafeMutablePointer<Float>) {
         let (ho, wo) = (outputSize(h), outputSize(w))
@@ -338,5 +338,4 @@ public final class Conv2d: Layer {
         }
         }
     }
-
 }

@@ -1,8 +1,8 @@
 import ConvolutionKernels
 
-/// A convolution of any square kernel, stride and padding for inference, computed directly on the vectorised
-/// kernels of `ConvolutionKernels`: filters packed once per weight version, no columns (im2col) laid out,
-/// and the epilogue (bias, residual, ReLU) applied as the output planes are written. The work is split over
+/// A convolution of any square kernel, stride and padding (the forward pass, in training and at inference),
+/// computed directly on the vectorised kernels of `ConvolutionKernels`: filters packed once per weight version,
+/// no columns (im2col) laid out, and the epilogue (bias, residual, ReLU) applied as the output planes are written. The work is split over
 /// `ParallelLoop` threads by images, bands of output rows and, when those are too few, blocks of outputs.
 struct DirectConvolution {
     let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int

@@ -1,8 +1,9 @@
 import ConvolutionKernels
 
-/// A 3×3 convolution with stride 1 and padding 1 for inference, by Winograd's F(m×m, 3×3) with m = 2 or 4
-/// (Lavin & Gray, 2016) on the vectorised kernels of `ConvolutionKernels`: an m×m output tile costs (m+2)²
-/// multiplications per input and output channel instead of 9m² (F(4×4, 3×3): 36 instead of 144).
+/// A 3×3 convolution with stride 1 and padding 1 (forward passes and input gradients) by Winograd's
+/// F(m×m, 3×3) with m = 2 or 4 (Lavin & Gray, 2016) on the vectorised kernels of `ConvolutionKernels`: an m×m
+/// output tile costs (m+2)² multiplications per input and output channel instead of 9m² (F(4×4, 3×3): 36
+/// instead of 144).
 ///
 /// Inputs are transformed into tiles V = Bᵀ d B laid out channel-innermost, multiplied by filters U = G g Gᵀ
 /// packed once per weight version, and transformed back as Y = Aᵀ M A with the epilogue (bias, residual,
