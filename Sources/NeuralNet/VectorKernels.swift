@@ -42,17 +42,7 @@ enum VectorKernels {
     /// (Σ x, Σ x²) over `count` values, accumulated in 16 lanes.
     @inline(__always)
     static func sumAndSquares(_ x: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
-        var s = SIMD16<Float>(), q = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            s += v
-            q += v * v
-            i += 16
-        }
-        var sum = s.sum(), squares = q.sum()
-        while i < count { sum += x[i]; squares += x[i] * x[i]; i += 1 }
-        return (sum, squares)
+        sumAndDot(x, x, count)
     }
 
     /// (Σ g, Σ g·h) over `count` values, accumulated in 16 lanes.
