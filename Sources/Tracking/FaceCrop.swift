@@ -20,18 +20,52 @@ public enum FaceCrop {
         return (left, right)
     }
 
+    /// The similarity transform between a crop's pixels and the image's for one face: the eye
+    /// centres of its points land at `leftEye` and `rightEye` (fractions of the side `size`).
+    public struct Alignment: Sendable {
+        /// The crop side in pixels.
+        public let size: Int
+        private let eyeL: SIMD2<Double>, targetL: SIMD2<Double>
+        /// p_image = eyeL + M (p_crop − targetL), M = [[a, −b], [b, a]] (scale · rotation).
+        private let a: Double, b: Double
+
+        /// The alignment of the face with the 68 iBUG `points` in a crop of side `size`.
+        public init(points: [SIMD2<Double>], size: Int) {
+            let (eyeL, eyeR) = FaceCrop.eyeCentres(points)
+            let s = Double(size)
+            let targetL = FaceCrop.leftEye * s, targetR = FaceCrop.rightEye * s
+            // M from the eye vectors (complex division).
+            let source = eyeR - eyeL, target = targetR - targetL
+            let denominator = (target * target).sum()
+            self.size = size
+            self.eyeL = eyeL
+            self.targetL = targetL
+            a = (source.x * target.x + source.y * target.y) / denominator
+            b = (source.y * target.x - source.x * target.y) / denominator
+        }
+
+        /// The image point under the crop point `p` (crop pixel centres at integer coordinates, like the image's).
+        public func imagePoint(_ p: SIMD2<Double>) -> SIMD2<Double> {
+            let d = p - targetL
+            return SIMD2(eyeL.x + a * d.x - b * d.y, eyeL.y + b * d.x + a * d.y)
+        }
+
+        /// The crop point over the image point `p` (the inverse of `imagePoint`).
+        public func cropPoint(_ p: SIMD2<Double>) -> SIMD2<Double> {
+            let d = p - eyeL, n = a * a + b * b
+            return targetL + SIMD2(a * d.x + b * d.y, -b * d.x + a * d.y) / n
+        }
+    }
+
     /// The `size` × `size` crop of `image` (any channel count) aligned by the eyes of `points`;
     /// outside the image it is black (or transparent).
     public static func aligned(_ image: Image, points: [SIMD2<Double>], size: Int = 224) -> Image {
-        let (eyeL, eyeR) = eyeCentres(points)
-        let s = Double(size)
-        let targetL = leftEye * s, targetR = rightEye * s
-        // The similarity mapping crop pixels to image pixels: p_image = eyeL + M (p_crop - targetL),
-        // M = scale · rotation, from the eye vectors (complex division).
-        let source = eyeR - eyeL, target = targetR - targetL
-        let denominator = (target * target).sum()
-        let a = (source.x * target.x + source.y * target.y) / denominator
-        let b = (source.y * target.x - source.x * target.y) / denominator
+        aligned(image, alignment: Alignment(points: points, size: size))
+    }
+
+    /// The crop of `image` (any channel count) under `alignment`; outside the image it is black (or transparent).
+    public static func aligned(_ image: Image, alignment: Alignment) -> Image {
+        let size = alignment.size
         let channels = image.channels
         var out = Image(width: size, height: size, channels: channels)
         let width = image.width, height = image.height
@@ -39,10 +73,8 @@ public enum FaceCrop {
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 for row in 0..<size {
                     for column in 0..<size {
-                        // Crop pixel centres are at integer coordinates, like the image's.
-                        let dx = Double(column) - targetL.x, dy = Double(row) - targetL.y
-                        let x = eyeL.x + a * dx - b * dy
-                        let y = eyeL.y + b * dx + a * dy
+                        let p = alignment.imagePoint(SIMD2(Double(column), Double(row)))
+                        let x = p.x, y = p.y
                         guard x > -1, y > -1, x < Double(width), y < Double(height) else { continue }
                         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
                         let fx = x - Double(x0), fy = y - Double(y0)

@@ -79,6 +79,26 @@ public final class FaceTracker {
         }
         let faceCount = 1 + others.filter { $0.overlap(face) < 0.2 && face.distance(to: $0) > 0.5 }.count
 
+        return try measure(face, faceCount: faceCount, in: image)
+    }
+
+    /// Every face of a photograph (a gray image) with its landmarks and quality, left to right: the faces
+    /// of a full-frame search as the first frame of a video is searched (on the image enlarged when none is
+    /// found at full size). The followed face is not changed; "more than one face" is not a problem here.
+    /// - Throws: `TrackingError` if dlib fails.
+    public func faces(in image: Image) throws -> [TrackedFrame] {
+        precondition(image.channels == 1, "the tracker works on gray images")
+        let longSide = Double(max(image.width, image.height))
+        let boxes = try search(image, scale: min(1, Double(settings.searchMaximumSide) / longSide))
+        return try boxes.sorted { $0.left < $1.left }.map { box in
+            var frame = try measure(box, faceCount: boxes.count, in: image)
+            frame.problems.removeAll { $0.hasPrefix(Self.severalFacesProblem) }
+            return frame
+        }
+    }
+
+    /// The landmarks and quality measures of `face`, one of `faceCount` faces seen in `image`.
+    private func measure(_ face: FaceBox, faceCount: Int, in image: Image) throws -> TrackedFrame {
         let points = try predictor.predict(in: image, box: face)
         let sharpness = Sharpness.measure(image, box: face)
         let w = Double(image.width), h = Double(image.height)
@@ -96,11 +116,14 @@ public final class FaceTracker {
             problems.append("face partly outside the frame (\(outside) of \(points.count) points)")
         }
         if q.rejectSeveralFaces && faceCount > 1 {
-            problems.append("more than one face (\(faceCount))")
+            problems.append("\(Self.severalFacesProblem) (\(faceCount))")
         }
         return TrackedFrame(box: face, points: points, faceCount: faceCount, sharpness: sharpness,
                             pointsOutside: outside, problems: problems)
     }
+
+    /// The problem recorded for a frame in which several faces are seen.
+    static let severalFacesProblem = "more than one face"
 
     /// The faces of the whole frame at `scale`, or, if there are none, of the frame enlarged by
     /// `settings.upsampling` (within `upsampledMaximumSide`).

@@ -103,6 +103,31 @@ struct ComponentTests {
         #expect(far[0, 40, 0] == 0)
     }
 
+    /// The alignment maps image points into the crop and back, and puts the eye centres where the crop has them.
+    @Test func cropAlignmentMapsPointsBothWays() {
+        // 68 points on a rough face: eyes at 36...41 (image left) and 42...47.
+        var points = (0..<68).map { (i: Int) -> SIMD2<Double> in SIMD2(250 + Double(i % 17) * 6, 150 + Double(i / 17) * 25) }
+        for i in 36...41 { points[i] = SIMD2(270 + Double(i - 36) * 3, 160) }
+        for i in 42...47 { points[i] = SIMD2(320 + Double(i - 42) * 3, 162) }
+        // Tilt the face by 20° about (300, 200) so the similarity has a rotation.
+        let angle = 20.0 * .pi / 180
+        let c = cos(angle), s = sin(angle), centre = SIMD2<Double>(300, 200)
+        points = points.map { (p: SIMD2<Double>) -> SIMD2<Double> in
+            let d = p - centre
+            let x: Double = c * d.x - s * d.y, y: Double = s * d.x + c * d.y
+            return centre + SIMD2(x, y)
+        }
+        let alignment = FaceCrop.Alignment(points: points, size: 160)
+        let (eyeL, eyeR) = FaceCrop.eyeCentres(points)
+        let l = alignment.cropPoint(eyeL), r = alignment.cropPoint(eyeR)
+        #expect(abs(l.x - 0.36 * 160) < 1e-9 && abs(l.y - 0.40 * 160) < 1e-9)
+        #expect(abs(r.x - 0.64 * 160) < 1e-9 && abs(r.y - 0.40 * 160) < 1e-9)
+        for p in points {
+            let back = alignment.imagePoint(alignment.cropPoint(p))
+            #expect(abs(back.x - p.x) < 1e-9 && abs(back.y - p.y) < 1e-9)
+        }
+    }
+
     @Test func sizesAndRates() throws {
         #expect(try DecodeOptions.parseSize("512") == SIMD2(512, 512))
         #expect(try DecodeOptions.parseSize("640x480") == SIMD2(640, 480))
