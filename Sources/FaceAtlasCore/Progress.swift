@@ -1,6 +1,17 @@
 import Foundation
 
-/// Reports the progress of long work: a redrawn bar when standard output is a
+/// Where a `ProgressReporter` writes.
+public enum ProgressStream: Sendable {
+    /// Standard output (the default).
+    case standardOutput
+    /// Standard error, for commands whose standard output is data (`--json`).
+    case standardError
+
+    /// Whether the stream is a terminal.
+    public var isTerminal: Bool { isatty(self == .standardOutput ? STDOUT_FILENO : STDERR_FILENO) != 0 }
+}
+
+/// Reports the progress of long work: a redrawn bar when its stream (standard output by default) is a
 /// terminal, and a few plain lines otherwise (logs, CI), so that piped output stays readable.
 public final class ProgressReporter: @unchecked Sendable {
     private let title: String
@@ -9,18 +20,21 @@ public final class ProgressReporter: @unchecked Sendable {
     private var lastDrawn = -1
     private let interactive: Bool
     private let quiet: Bool
+    private let stream: ProgressStream
     private let start = Date()
     private let lock = NSLock()
 
     /// Creates a reporter for `total` steps of work called `title`.
     /// - Parameters:
-    ///   - interactive: draw a bar; by default, when standard output is a terminal.
+    ///   - interactive: draw a bar; by default, when `stream` is a terminal.
     ///   - quiet: print nothing at all.
-    public init(_ title: String, total: Int, interactive: Bool? = nil, quiet: Bool = false) {
+    ///   - stream: where to write.
+    public init(_ title: String, total: Int, interactive: Bool? = nil, quiet: Bool = false, stream: ProgressStream = .standardOutput) {
         self.title = title
         self.total = max(total, 1)
-        self.interactive = interactive ?? (isatty(STDOUT_FILENO) != 0)
+        self.interactive = interactive ?? stream.isTerminal
         self.quiet = quiet
+        self.stream = stream
         draw()
     }
 
@@ -37,7 +51,7 @@ public final class ProgressReporter: @unchecked Sendable {
         let alreadyShown = !interactive && lastDrawn == 4
         done = total
         if !alreadyShown { draw(force: true) }
-        if interactive && !quiet { print("") }
+        if interactive && !quiet { write("\n") }
     }
 
     private func draw(force: Bool = false) {
@@ -50,14 +64,21 @@ public final class ProgressReporter: @unchecked Sendable {
             let filled = done * width / total
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             let elapsed = Date().timeIntervalSince(start)
-            print("\r\(title) \(bar) \(percent)% (\(done)/\(total), \(String(format: "%.1f", elapsed)) s)", terminator: "")
+            write("\r\(title) \(bar) \(percent)% (\(done)/\(total), \(String(format: "%.1f", elapsed)) s)")
             fflush(nil)
         } else {
             // Plain lines at 0, 25, 50, 75 and 100 percent.
             let quarter = percent / 25
             guard force || quarter != lastDrawn else { return }
             lastDrawn = quarter
-            print("\(title): \(done)/\(total)")
+            write("\(title): \(done)/\(total)\n")
+        }
+    }
+
+    private func write(_ text: String) {
+        switch stream {
+        case .standardOutput: print(text, terminator: "")
+        case .standardError: FileHandle.standardError.write(Data(text.utf8))
         }
     }
 }
