@@ -20,7 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-            "Atlas", "Matching", "Evaluation",
+            "Atlas", "Matching", "Evaluation", "RealFaces",
         ]),
     ],
     dependencies: [
@@ -94,6 +94,8 @@ let package = Package(
 
         // MARK: Reference faces
         .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
+        // MARK: The real-face benchmark (real photos and videos through tracking, fitting and rendering)
+        .target(name: "RealFaces", dependencies: ["Fitting", "Tracking", "Render", "FaceModel", "Landmarks", "Imaging", "Numerics", "FaceAtlasCore"]),
         // MARK: Cohorts (synthetic cohort generator)
         .target(
             name: "Cohort",
@@ -106,7 +108,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces",
             ]
         ),
 
@@ -135,6 +137,7 @@ let package = Package(
         ),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "NeuralNet", "Imaging", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "RealFacesTests", dependencies: ["RealFaces", "FaceModel", "ModelAuthoring", "Imaging", "Landmarks", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "FaceModelTests", dependencies: ["FaceAtlasCore", "FaceModel", "ModelAuthoring", "Mesh", "Render", "Imaging", "NumPyFormat", "Numerics"]),
     ]
 )
