@@ -5,6 +5,8 @@ public enum TestProcess {
     /// A program that exited non-zero.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// The exit status (0 when the program did not run to an exit).
+        public var status: Int32 = 0
     }
 
     /// Runs `arguments` (a program looked up on PATH, with its arguments) and returns its standard
@@ -29,7 +31,8 @@ public enum TestProcess {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(arguments.prefix(3).joined(separator: " ")) exited with status \(process.terminationStatus): \(stderr.suffix(800))")
+            throw Failure(description: "\(arguments.prefix(3).joined(separator: " ")) exited with status \(process.terminationStatus): \(stderr.suffix(800))",
+                          status: process.terminationStatus)
         }
         return String(decoding: data, as: UTF8.self)
     }
