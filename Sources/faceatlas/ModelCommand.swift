@@ -166,13 +166,30 @@ extension ModelCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert another morphable model (Surrey/eos .bin, FLAME .npz) into a FaceAtlas model file.")
+            abstract: "Convert another morphable model (Surrey/eos .bin, FLAME .npz) into a FaceAtlas model file.",
+            discussion: """
+                eos / Surrey Face Model: give the model (.bin, e.g. sfm_shape_3448.bin) and any of the files \
+                eos ships beside it. --blendshapes adds eos's expression blendshapes to a shape-only model, \
+                exactly as if eos's save_model had written them into it; a model that already has an \
+                expression model is refused with --blendshapes. --edge-topology checks eos's edge topology \
+                against the mesh's own edge adjacency (FaceAtlas computes occluding edges from the \
+                triangles) and records it in the provenance. An eos file given in the wrong place is \
+                named for what it is.
+
+                Example: faceatlas model import sfm_shape_3448.bin --blendshapes expression_blendshapes_3448.bin \
+                --landmark-mapping ibug_to_sfm.txt --contour sfm_model_contours.json \
+                --edge-topology sfm_3448_edge_topology.json --out sfm.npz
+                """)
         @Argument(help: "The model to import: an eos/Surrey .bin, or a FLAME model converted to .npz.")
         var input: String
         @Option(help: "eos: the landmark mapping (ibug_to_sfm.txt).")
         var landmarkMapping: String?
         @Option(help: "eos: the model contour file (sfm_model_contours.json).")
         var contour: String?
+        @Option(help: "eos: expression blendshapes for a shape-only model (expression_blendshapes_3448.bin); refused if the model has an expression model.")
+        var blendshapes: String?
+        @Option(help: "eos: the edge topology (sfm_3448_edge_topology.json), checked against the mesh's own edges and recorded.")
+        var edgeTopology: String?
         @Option(help: "FLAME: landmark embedding (.npz with lmk_faces_idx, lmk_b_coords, as in DECA's landmark_embedding).")
         var landmarkEmbedding: String?
         @Option(help: "Output FaceAtlas model file (.npz).")
@@ -184,18 +201,30 @@ extension ModelCommand {
                 let model: FaceModel
                 switch url.pathExtension.lowercased() {
                 case "bin":
-                    model = try SurreyModelImporter.importModel(
-                        from: url, landmarkMapping: landmarkMapping.map { URL(fileURLWithPath: $0) },
-                        contours: contour.map { URL(fileURLWithPath: $0) })
+                    model = try importEos(url)
                 case "npz":
+                    if blendshapes != nil || edgeTopology != nil {
+                        throw UsageError("--blendshapes and --edge-topology are for eos models; '\(url.lastPathComponent)' is a FLAME .npz")
+                    }
                     model = try FLAMEModelImporter.importModel(
                         from: url, landmarkEmbedding: landmarkEmbedding.map { URL(fileURLWithPath: $0) })
                 default:
-                    throw UsageError("cannot tell the model type of '\(url.lastPathComponent)': use an eos .bin or a FLAME .npz")
+                    // An eos model under another name imports; another eos file is named for what it is.
+                    guard EosFileKind.identify(contentsOf: url) != nil else {
+                        throw UsageError("cannot tell the model type of '\(url.lastPathComponent)': use an eos .bin or a FLAME .npz")
+                    }
+                    model = try importEos(url)
                 }
                 let meta = try FaceModelFile.write(model, to: URL(fileURLWithPath: out))
                 print("\(out): \(meta.id): \(model.vertexCount) vertices, \(model.identityCount) identity and \(model.expressionCount) expression components")
             }
+        }
+
+        private func importEos(_ url: URL) throws -> FaceModel {
+            func file(_ path: String?) -> URL? { path.map { URL(fileURLWithPath: $0) } }
+            return try SurreyModelImporter.importModel(
+                from: url, landmarkMapping: file(landmarkMapping), contours: file(contour),
+                blendshapes: file(blendshapes), edgeTopology: file(edgeTopology))
         }
     }
 }

@@ -57,6 +57,14 @@ enum Fixtures {
     /// - `sfm_shape_v1.bin`: version 1, shape only (empty colour model), per-vertex texture coordinates;
     /// - `model_v1_fivefield.bin`: version 1 with the older five-field PcaModel (rescaled basis too);
     /// - `model_v0_opencv.bin`: version 0 with OpenCV `cv::Mat` matrices;
+    /// - `model_v4_combined.bin`: version 4 as eos-py's `save_model` writes `MorphableModel(shape,
+    ///   blendshapes, color_model=PcaModel(), vertex_definitions=None, texture_coordinates=uv)`;
+    /// - `blendshapes.bin`: eos's blendshapes file (`std::vector<Blendshape>`) of the same two
+    ///   blendshapes; `blendshapes_opencv.bin` in the OpenCV-era form; `blendshapes_wrong_size.bin`
+    ///   (the second one a vertex short); `blendshapes_empty.bin` (a count of 0);
+    /// - `pyramid_v4.bin`: a shape-only square pyramid without its base (5 vertices, 4 triangles)
+    ///   and its eos edge topology `pyramid_edge_topology.json` (also with plain arrays, and broken:
+    ///   `_other_faces`, `_missing`, `_foreign`, `_zero_second`); `edge_topology.json` of the 6-vertex mesh;
     /// - `ibug_to_sfm.txt` (TOML), `ibug_to_sfm_info.txt` (the older Boost INFO form), `contours.json`.
     static let eosScript = #"""
 import json, math, os, struct, sys
@@ -214,8 +222,86 @@ landmarkMappings ; A mapping from input landmarks (ibug, lhs) to output landmark
 with open(os.path.join(out, 'contours.json'), 'w') as f:
     json.dump({'model_contour': {'right_contour': [0, 3], 'left_contour': [1, 4]}}, f, indent=4)
 
+# What eos-py's save_model writes for MorphableModel(shape, blendshapes, color_model=PcaModel(),
+# vertex_definitions=None, texture_coordinates=uv): version 4, an empty colour model, the
+# blendshapes as the expression model, no landmark definitions, no texture triangles.
+combined = u32(4)
+combined += pca(mean, shape_columns, shape_eigenvalues, triangles, 'eigen')
+combined += pca([], [], [], [], 'eigen')
+combined += boolean(False) + i32(1) + u64(len(blendshapes))
+for name, d in blendshapes:
+    combined += string(name) + eigen(M, 1, d)
+combined += boolean(True)                                       # landmark definitions: nullopt
+combined += uv_bytes()
+combined += u64(0)                                              # texture_triangle_indices: none
+write('model_v4_combined.bin', combined)
+
+# eos's blendshapes file (load_blendshapes): a cereal std::vector<Blendshape>, no class version.
+def blendshape_file(shapes, matrix='eigen'):
+    b = u64(len(shapes))
+    for name, d in shapes:
+        b += string(name)
+        b += eigen(len(d), 1, d) if matrix == 'eigen' else cvmat(len(d), 1, d)
+    return b
+
+write('blendshapes.bin', blendshape_file(blendshapes))
+write('blendshapes_opencv.bin', blendshape_file(blendshapes, 'opencv'))   # the OpenCV-era form
+write('blendshapes_wrong_size.bin', blendshape_file([blendshapes[0], ('smile', [0.5] * (M - 3))]))
+write('blendshapes_empty.bin', u64(0))
+
+# A square pyramid without its base: apex 0 at +z, base 1-4 counter-clockwise seen from +z, four
+# triangles counter-clockwise seen from outside: four edges between two triangles, four on the open
+# boundary. Shape-only, version 4 (as eos-py's save_model writes a model without expressions).
+pyramid = [(0, 0, 20), (10, -10, 0), (10, 10, 0), (-10, 10, 0), (-10, -10, 0)]
+pyramid_mean = [float(c) for p in pyramid for c in p]
+pyramid_triangles = [(0, 1, 2), (0, 2, 3), (0, 3, 4), (0, 4, 1)]
+pm = len(pyramid_mean)
+pyramid_columns = [[1.0 if i == 0 else 0.0 for i in range(pm)]]
+pv4 = u32(4)
+pv4 += pca(pyramid_mean, pyramid_columns, [1.0], pyramid_triangles, 'eigen')
+pv4 += pca([], [], [], [], 'eigen')
+pv4 += boolean(True) + boolean(True) + u64(0) + u64(0)          # no expressions, definitions, uv, uv triangles
+write('pyramid_v4.bin', pv4)
+
+# eos's edge topology JSON (cereal JSONOutputArchive of EdgeTopology): 1-based indices, 0 = no face,
+# first; each std::array<int, 2> as {"value0": ..., "value1": ...}.
+def edge_topology(tris):
+    faces = {}
+    for t, (a, b, c) in enumerate(tris):
+        for u, v in ((a, b), (b, c), (c, a)):
+            faces.setdefault((min(u, v), max(u, v)), []).append(t + 1)
+    edges = sorted(faces)[::-1]                                 # some order other than the mesh's
+    adjacent_faces = [sorted(faces[e]) if len(faces[e]) == 2 else [0, faces[e][0]] for e in edges]
+    adjacent_vertices = [[e[0] + 1, e[1] + 1] for e in edges]
+    return adjacent_faces, adjacent_vertices
+
+def write_topology(name, adjacent_faces, adjacent_vertices, form='object'):
+    pair = (lambda p: {'value0': p[0], 'value1': p[1]}) if form == 'object' else list
+    with open(os.path.join(out, name), 'w') as f:
+        json.dump({'edge_topology': {'adjacent_faces': [pair(p) for p in adjacent_faces],
+                                     'adjacent_vertices': [pair(p) for p in adjacent_vertices]}}, f, indent=4)
+
+pf, pvx = edge_topology(pyramid_triangles)
+write_topology('pyramid_edge_topology.json', pf, pvx)
+write_topology('pyramid_edge_topology_arrays.json', pf, pvx, form='array')
+other = [list(p) for p in pf]
+interior = next(i for i, p in enumerate(other) if p[0] != 0)
+other[interior] = [other[interior][0], next(t for t in range(1, 5) if t not in pf[interior])]  # a wrong second face
+write_topology('pyramid_edge_topology_other_faces.json', other, pvx)
+write_topology('pyramid_edge_topology_missing.json', pf[1:], pvx[1:])
+foreign = [list(v) for v in pvx]
+foreign[0] = [2, 4]                                             # base diagonal 1-3 (0-based): no edge of the mesh
+write_topology('pyramid_edge_topology_foreign.json', pf, foreign)
+boundary = next(i for i, p in enumerate(pf) if p[0] == 0)
+second_zero = [list(p) for p in pf]
+second_zero[boundary] = [pf[boundary][1], 0]
+write_topology('pyramid_edge_topology_zero_second.json', second_zero, pvx)
+ef, evx = edge_topology(triangles)
+write_topology('edge_topology.json', ef, evx)
+
 with open(os.path.join(out, 'expected.json'), 'w') as f:
     json.dump({
+        'pyramid_edge_topology': {'faces': pf, 'vertices': pvx, 'other_faces_entry': interior, 'zero_second_entry': boundary},
         'mean': mean, 'triangles': triangles,
         'shape_columns': shape_columns, 'shape_eigenvalues': shape_eigenvalues,
         'blendshape_names': [n for n, _ in blendshapes], 'blendshapes': [d for _, d in blendshapes],

@@ -83,7 +83,8 @@ struct EosMorphableModel {
     /// The newest `MorphableModel` class version this reader knows.
     static let newestVersion: UInt32 = 4
 
-    private enum MatrixEncoding { case eigen, openCV }
+    /// How a file stores its matrices: Eigen (eos 0.12 and later) or OpenCV `cv::Mat` (earlier).
+    enum MatrixEncoding { case eigen, openCV }
 
     /// Parses an eos model file held in `data`; `path` is named in errors.
     static func parse(_ data: Data, path: String) throws -> EosMorphableModel {
@@ -156,7 +157,7 @@ struct EosMorphableModel {
         return first > Int32(newestVersion) && first % 3 == 0 && cols == 1 && (type == 5 || type == 6)
     }
 
-    private static func matrix(_ r: inout CerealBinaryReader, _ encoding: MatrixEncoding, _ what: String) throws -> Matrix {
+    static func matrix(_ r: inout CerealBinaryReader, _ encoding: MatrixEncoding, _ what: String) throws -> Matrix {
         let rows = Int(try r.int32("\(what): rows"))
         let cols = Int(try r.int32("\(what): columns"))
         guard rows >= 0, cols >= 0 else {
@@ -182,7 +183,7 @@ struct EosMorphableModel {
     }
 
     /// A matrix that must be a vector (one column, or one row for OpenCV-era eigenvalues).
-    private static func vector(_ m: Matrix, _ what: String, _ r: CerealBinaryReader) throws -> [Float] {
+    static func vector(_ m: Matrix, _ what: String, _ r: CerealBinaryReader) throws -> [Float] {
         guard m.cols == 1 || m.rows == 1 || m.values.isEmpty else {
             throw r.error("\(what) is a \(m.rows)×\(m.cols) matrix, not a vector", reading: what)
         }
@@ -225,12 +226,15 @@ struct EosMorphableModel {
                         eigenvalues: eigenvalues, triangles: tris, hadRescaledBasis: fiveFields)
     }
 
-    private static func blendshapes(_ r: inout CerealBinaryReader) throws -> [Blendshape] {
+    /// A `std::vector<Blendshape>`: a `uint64` count, then each blendshape's name and deformation
+    /// (an Eigen vector, or a `cv::Mat` in files of the OpenCV era).
+    static func blendshapes(_ r: inout CerealBinaryReader, _ encoding: MatrixEncoding = .eigen) throws -> [Blendshape] {
+        // A name's size tag and a matrix header take at least 16 bytes.
         let n = try r.size("blendshapes: count", minimumItemSize: 16)
         var out: [Blendshape] = []
         for i in 0..<n {
             let name = try r.string("blendshape \(i): name")
-            let m = try matrix(&r, .eigen, "blendshape \(i) (\(name)): deformation")
+            let m = try matrix(&r, encoding, "blendshape \(i) (\(name)): deformation")
             out.append(Blendshape(name: name, deformation: try vector(m, "blendshape \(i) (\(name)): deformation", r)))
         }
         return out

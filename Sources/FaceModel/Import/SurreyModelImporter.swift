@@ -19,6 +19,18 @@ import Mesh
 /// - **Expression**: blendshapes become one component each, named as in the file
 ///   (`kind: .statistical`, summary "eos blendshape"), with the deformation per unit coefficient;
 ///   a PCA expression model becomes `exp00`, `exp01`, … scaled like the identity basis. No jaw.
+///   A separate blendshapes file (`expression_blendshapes_3448.bin`, read as `EosBlendshapesFile`)
+///   is added to a shape-only model exactly as if the model held it: the result equals the import
+///   of eos's own `MorphableModel(shape, blendshapes)` written by `save_model`. A model that
+///   already has an expression model is refused with a blendshapes file rather than one of the
+///   two silently winning (eos's `MorphableModel` holds one expression model).
+/// - **Edge topology**: an eos edge topology file (`sfm_3448_edge_topology.json`, read as
+///   `EosEdgeTopologyFile`) is checked against the edge adjacency of the mesh's own triangles
+///   and refused, naming the first disagreeing edge, if it describes another mesh. Nothing of it
+///   is stored (the adjacency follows from the triangles: `FaceModel.edgeAdjacency()`), only its
+///   name, digest and the check in the provenance.
+/// - **Misplaced files**: a blendshapes, edge topology, contour or mapping file given where
+///   another is expected is refused with what it is and which option takes it (`EosFileKind`).
 /// - **UVs**: the texture coordinates, flipped to v up, on the texture triangles (version 4) or
 ///   on the mesh triangles when there is one coordinate per vertex.
 /// - **Landmarks**: from the iBUG mapping file (`ibug_to_sfm.txt`), or else from the model's own
@@ -38,16 +50,39 @@ public enum SurreyModelImporter {
     public static let symmetryTolerance: Float = 2
 
     /// Imports the eos model at `url`, with an optional iBUG landmark mapping
-    /// (`ibug_to_sfm.txt`, TOML or eos's older `landmarkMappings { … }` form) and an optional
-    /// model contour file (`sfm_model_contours.json`).
+    /// (`ibug_to_sfm.txt`, TOML or eos's older `landmarkMappings { … }` form), an optional
+    /// model contour file (`sfm_model_contours.json`), an optional blendshapes file for a
+    /// shape-only model (`expression_blendshapes_3448.bin`) and an optional edge topology file
+    /// to check the mesh against (`sfm_3448_edge_topology.json`).
     ///
     /// - Throws: `FileError` naming the file at fault and what is wrong with it: a truncated
     ///   file, impossible sizes, an unknown version, arrays that do not agree, indices outside
-    ///   the mesh, or a model that fails `FaceModel.validate()`.
-    public static func importModel(from url: URL, landmarkMapping: URL?, contours: URL?) throws -> FaceModel {
+    ///   the mesh, blendshapes for a model that has an expression model or of another vertex
+    ///   count, an edge topology of another mesh, an eos file of another kind than expected,
+    ///   or a model that fails `FaceModel.validate()`.
+    public static func importModel(from url: URL, landmarkMapping: URL?, contours: URL?,
+                                   blendshapes: URL? = nil, edgeTopology: URL? = nil) throws -> FaceModel {
         let path = url.path
         let (data, sha) = try ImportSupport.read(url)
-        let eos = try EosMorphableModel.parse(data, path: path)
+        var eos: EosMorphableModel
+        do {
+            eos = try EosMorphableModel.parse(data, path: path)
+        } catch {
+            throw EosFileKind.misplacedFileError(data, path: path, expected: .morphableModel) ?? error
+        }
+        var expressionSource = "none"
+        switch eos.expression {
+        case nil: break
+        case .blendshapes(let b)?: expressionSource = "\(b.count) blendshapes"
+        case .pca(let p)?: expressionSource = "PCA, \(p.components) components"
+        }
+        var blendshapesDigest: String?
+        if let blendshapes {
+            let (shapes, digest) = try readBlendshapes(blendshapes, for: eos, modelURL: url)
+            eos.expression = .blendshapes(shapes)
+            expressionSource = "\(shapes.count) blendshapes from \(blendshapes.lastPathComponent)"
+            blendshapesDigest = digest
+        }
         var model = try makeModel(eos, path: path, name: modelName(url))
         model.provenance = [
             "source": url.lastPathComponent,
@@ -55,14 +90,18 @@ public enum SurreyModelImporter {
             "format": "eos MorphableModel (cereal binary), class version \(eos.version.map(String.init) ?? "none (early unversioned)")",
             "importer": "faceatlas SurreyModelImporter 1",
             "frame": "mm as in the source; x to the subject's left, y up, z out of the face (eos frame, unchanged)",
-            "expression_model": {
-                switch eos.expression {
-                case nil: "none"
-                case .blendshapes(let b)?: "\(b.count) blendshapes"
-                case .pca(let p)?: "PCA, \(p.components) components"
-                }
-            }(),
+            "expression_model": expressionSource,
         ]
+        if let blendshapes, let blendshapesDigest {
+            model.provenance["blendshapes"] = blendshapes.lastPathComponent
+            model.provenance["blendshapes_sha256"] = blendshapesDigest
+        }
+        if let edgeTopology {
+            let (digest, adjacency) = try checkEdgeTopology(edgeTopology, against: model.mesh, modelURL: url)
+            model.provenance["edge_topology"] = edgeTopology.lastPathComponent
+            model.provenance["edge_topology_sha256"] = digest
+            model.provenance["edge_topology_check"] = "agrees with the mesh's own edge adjacency: \(adjacency.edges.count) edges, \(adjacency.openBoundaryEdgeCount) on the open boundary"
+        }
 
         // Landmarks.
         let n = model.vertexCount
@@ -72,7 +111,12 @@ public enum SurreyModelImporter {
         if let landmarkMapping {
             let (mdata, msha) = try ImportSupport.read(landmarkMapping)
             mappingPath = landmarkMapping.path
-            let parsed = try LandmarkMappingFile.parse(mdata, path: landmarkMapping.path)
+            let parsed: (mapping: [Int: Int], right: [Int]?, left: [Int]?)
+            do {
+                parsed = try LandmarkMappingFile.parse(mdata, path: landmarkMapping.path)
+            } catch {
+                throw EosFileKind.misplacedFileError(mdata, path: landmarkMapping.path, expected: .landmarkMapping) ?? error
+            }
             mapping = parsed.mapping
             if let r = parsed.right { right = r }
             if let l = parsed.left { left = l }
@@ -99,7 +143,12 @@ public enum SurreyModelImporter {
         if vertexOf[8] >= 0 { candidates[8] = [vertexOf[8]] }
         if let contours {
             let (cdata, csha) = try ImportSupport.read(contours)
-            let (rightContour, leftContour) = try ModelContourFile.parse(cdata, path: contours.path, vertexCount: n)
+            let (rightContour, leftContour): ([Int], [Int])
+            do {
+                (rightContour, leftContour) = try ModelContourFile.parse(cdata, path: contours.path, vertexCount: n)
+            } catch {
+                throw EosFileKind.misplacedFileError(cdata, path: contours.path, expected: .modelContour) ?? error
+            }
             model.provenance["contours"] = contours.lastPathComponent
             model.provenance["contours_sha256"] = csha
             // Each side's landmarks from the top (iBUG 1 / 17) down to the chin.
@@ -118,6 +167,82 @@ public enum SurreyModelImporter {
         try ImportSupport.checkFrame(landmarks: model.landmarkPositions(), path: mappingPath)
         ImportSupport.applySemantics(to: &model, skin: [Bool](repeating: true, count: n), symmetryTolerance: symmetryTolerance)
         return try ImportSupport.validated(model, path: path)
+    }
+
+    /// The blendshapes in the file at `url`, checked against the shape model of `eos` (read from
+    /// `modelURL`), and the file's SHA-256.
+    ///
+    /// - Throws: `FileError` for a model that already has an expression model (naming the model),
+    ///   or for a blendshapes file that cannot be read, holds another kind of eos file, or has a
+    ///   blendshape of another vertex count or with values that are not finite (naming the file).
+    static func readBlendshapes(_ url: URL, for eos: EosMorphableModel, modelURL: URL) throws -> (blendshapes: [EosMorphableModel.Blendshape], sha256: String) {
+        if let existing = eos.expression {
+            let what: String
+            switch existing {
+            case .blendshapes(let b): what = "\(b.count) blendshapes (\(b.prefix(6).map(\.name).joined(separator: ", "))\(b.count > 6 ? ", …" : ""))"
+            case .pca(let p): what = "a PCA expression model of \(p.components) components"
+            }
+            throw FileError(modelURL.path, "the model already has an expression model, \(what), so --blendshapes \(url.lastPathComponent) would have to replace it or be added to it; "
+                            + "eos's MorphableModel holds one expression model and FaceAtlas does not choose: import the model without --blendshapes to keep its own, "
+                            + "or give --blendshapes with a shape-only model (such as sfm_shape_3448.bin)", at: "expression model")
+        }
+        let (data, sha) = try ImportSupport.read(url)
+        let shapes: [EosMorphableModel.Blendshape]
+        do {
+            shapes = try EosBlendshapesFile.parse(data, path: url.path)
+        } catch {
+            throw EosFileKind.misplacedFileError(data, path: url.path, expected: .blendshapes) ?? error
+        }
+        let m = eos.shape.mean.count
+        for (i, b) in shapes.enumerated() {
+            guard b.deformation.count == m else {
+                let vertices = b.deformation.count % 3 == 0 ? "\(b.deformation.count / 3) vertices" : "not a whole number of vertices"
+                throw FileError(url.path, "blendshape \(i), '\(b.name)', has \(b.deformation.count) values (\(vertices)), but the shape model of \(modelURL.lastPathComponent) has \(m / 3) vertices (\(m) values): "
+                                + "the blendshapes are for another model", at: "blendshape \(i) (\(b.name))")
+            }
+            try ImportSupport.checkFinite(b.deformation, path: url.path, at: "blendshape \(i) (\(b.name))")
+        }
+        return (shapes, sha)
+    }
+
+    /// Checks the eos edge topology file at `url` against the edge adjacency of `mesh`'s own
+    /// triangles (the model read from `modelURL`); returns the file's SHA-256 and the adjacency.
+    ///
+    /// - Throws: `FileError` naming the file and the first edge that disagrees, or what is wrong
+    ///   with the file; naming the model when its own mesh has no edge adjacency (an edge of
+    ///   three or more triangles).
+    static func checkEdgeTopology(_ url: URL, against mesh: TriangleMesh, modelURL: URL) throws -> (sha256: String, adjacency: MeshEdgeAdjacency) {
+        let own: MeshEdgeAdjacency
+        do {
+            own = try MeshEdgeAdjacency(mesh: mesh)
+        } catch {
+            throw FileError(modelURL.path, "the model's mesh has no edge adjacency to check \(url.lastPathComponent) against: \(error)", at: "shape model: triangle list")
+        }
+        let (data, sha) = try ImportSupport.read(url)
+        let theirs: MeshEdgeAdjacency
+        do {
+            theirs = try EosEdgeTopologyFile.parse(data, path: url.path, vertexCount: mesh.vertexCount, triangleCount: mesh.triangleCount)
+        } catch {
+            throw EosFileKind.misplacedFileError(data, path: url.path, expected: .edgeTopology) ?? error
+        }
+        guard let disagreement = theirs.firstDisagreement(with: own) else { return (sha, own) }
+        let model = modelURL.lastPathComponent
+        func faces(_ e: MeshEdgeAdjacency.Edge) -> String {
+            e.secondTriangle.map { "faces \(e.firstTriangle + 1) and \($0 + 1)" } ?? "only face \(e.firstTriangle + 1)"
+        }
+        func vertices(_ e: MeshEdgeAdjacency.Edge) -> String { "vertices \(e.vertices.x + 1)–\(e.vertices.y + 1)" }
+        let counts = "(the file lists \(theirs.edges.count) edges, the mesh of \(model) has \(own.edges.count))"
+        switch disagreement {
+        case let .notInReference(k, e):
+            throw FileError(url.path, "edge \(k), \(vertices(e)) (1-based, as in the file), is not an edge of the mesh of \(model): the edge topology is for another mesh \(counts)",
+                            at: "edge_topology.adjacent_vertices[\(k)]")
+        case let .differentTriangles(k, e, r):
+            throw FileError(url.path, "edge \(k), \(vertices(e)) (1-based, as in the file), borders \(faces(e)) in the file but \(faces(r)) in the mesh of \(model): the edge topology is for another mesh \(counts)",
+                            at: "edge_topology.adjacent_faces[\(k)]")
+        case let .missing(_, r):
+            throw FileError(url.path, "the mesh of \(model) has an edge the file does not list, \(vertices(r)) bordering \(faces(r)) (1-based, as in the file) \(counts)",
+                            at: "edge_topology")
+        }
     }
 
     /// `sfm` for the Surrey models (`sfm_*.bin`), else `eos-` and the file's name.
