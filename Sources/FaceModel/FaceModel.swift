@@ -40,6 +40,17 @@ public struct FaceModel: Sendable {
     public var wrinkleMaps: [WrinkleMap]
     /// Where the model came from (source files, versions, hashes), as free-form key–value text.
     public var provenance: [String: String]
+    /// The relative strength of a fitter's sparsity prior on each expression component (1 = the fitter's
+    /// base weight; larger for actions that are rare or that a still face cannot tell from identity).
+    /// Empty: 1 for every component.
+    public var expressionPriorWeights: [Float] = []
+    /// The relative strength of the sparsity prior on the jaw opening, in AU26 units (1 = the base weight).
+    public var jawPriorWeight: Float = 1
+
+    /// The prior weight of expression component `j` (1 when the model gives none).
+    public func expressionPriorWeight(_ j: Int) -> Float {
+        j < expressionPriorWeights.count ? expressionPriorWeights[j] : 1
+    }
 
     /// Creates a model; the array sizes must agree with the mesh (checked by `validate()`).
     public init(
@@ -103,6 +114,9 @@ public struct FaceModel: Sendable {
         try check(symmetry.allSatisfy { $0 < n }, "the symmetry map names a vertex beyond the mesh")
         if let jaw { try check(jaw.weights.count == n, "jaw weights: \(jaw.weights.count) entries for \(n) vertices") }
         for c in landmarks.contourCandidates { try check(c.allSatisfy { $0 < n }, "a contour candidate names a vertex beyond the mesh") }
+        try check(expressionPriorWeights.isEmpty || expressionPriorWeights.count == expressionCount,
+                  "expression prior weights: \(expressionPriorWeights.count) entries for \(expressionCount) components")
+        try check((expressionPriorWeights + [jawPriorWeight]).allSatisfy { $0.isFinite && $0 >= 0 }, "a prior weight is negative or not finite")
     }
 }
 

@@ -20,6 +20,7 @@ import NumPyFormat
 /// | `contour_candidates` | 17×M i4 | jawline candidate vertices, −1 padded |
 /// | `vertex_regions`, `vertex_organs`, `symmetry` | N u1, N u1, N i4 | semantics |
 /// | `wrinkle_AU<n>` | bytes u1 | a 16-bit greyscale PNG displacement map |
+/// | `expression_prior`, `jaw_prior` | E f4, 1 f4 | optional: relative sparsity-prior weight per expression component and of the jaw opening |
 /// | `meta` | 0-d unicode | JSON: format, version, name, id, units, expressions, jaw, wrinkles, provenance, array hashes |
 ///
 /// The model id is `name` plus the first 12 hex digits of `sha256`, the SHA-256 over every
@@ -96,6 +97,12 @@ public enum FaceModelFile {
         list.append(("vertex_regions", NumPyArray(uint8: model.vertexRegions, shape: [n])))
         list.append(("vertex_organs", NumPyArray(uint8: model.vertexOrgans, shape: [n])))
         list.append(("symmetry", NumPyArray(int32: model.symmetry, shape: [n])))
+        if !model.expressionPriorWeights.isEmpty {
+            list.append(("expression_prior", NumPyArray(float32: model.expressionPriorWeights, shape: [model.expressionCount])))
+        }
+        if model.jaw != nil && model.jawPriorWeight != 1 {
+            list.append(("jaw_prior", NumPyArray(float32: [model.jawPriorWeight], shape: [1])))
+        }
         var wrinkles: [WrinkleMeta] = []
         for w in model.wrinkleMaps {
             let name = "wrinkle_AU\(w.actionUnit)"
@@ -225,8 +232,11 @@ public enum FaceModelFile {
             expressionBasis: expBasis, expressions: meta.expressions, jaw: jaw, landmarks: landmarks,
             vertexRegions: regions, vertexOrgans: organs, symmetry: symmetry.map(Int32.init), wrinkleMaps: wrinkles,
             provenance: meta.provenance)
-        do { try model.validate() } catch { throw FileError(path, "\(error)") }
-        return (model, meta)
+        var result = model
+        if arrays["expression_prior"] != nil { result.expressionPriorWeights = try floats("expression_prior", shape: [e]) }
+        if arrays["jaw_prior"] != nil { result.jawPriorWeight = try floats("jaw_prior", shape: [1])[0] }
+        do { try result.validate() } catch { throw FileError(path, "\(error)") }
+        return (result, meta)
     }
 
     // MARK: Helpers

