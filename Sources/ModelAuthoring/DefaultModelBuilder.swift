@@ -12,6 +12,8 @@ public struct DefaultModelBuilder {
     public var cache: URL
     /// Print progress.
     public var log: (String) -> Void
+    /// Apply `Templates/landmark-calibration.csv` to the authored landmark embedding (off only to make a new calibration).
+    public var appliesLandmarkCalibration = true
 
     /// The model file's usual place: `Templates/build/default-model.npz`.
     public static func defaultModelURL(templates: URL) -> URL {
@@ -19,10 +21,11 @@ public struct DefaultModelBuilder {
     }
 
     /// The authored files whose content the model depends on.
-    public static let definitionFiles = ["action-units.csv", "identity-targets.csv", "landmarks.csv", "contour.csv", "jaw.json"]
+    public static let definitionFiles = ["action-units.csv", "identity-targets.csv", "landmarks.csv", "contour.csv", "jaw.json",
+                                         LandmarkCalibrationTable.fileName]
 
     /// A generator version, bumped when the generator's code changes what it writes.
-    public static let generatorVersion = "1"
+    public static let generatorVersion = "2"
 
     /// Creates a builder over `templates`, caching the wheel in `cache`.
     public init(templates: URL, cache: URL? = nil, log: @escaping (String) -> Void = { print($0) }) {
@@ -106,6 +109,13 @@ public struct DefaultModelBuilder {
             vertexRegions: [UInt8](repeating: 0, count: cut.mesh.vertexCount),
             vertexOrgans: [UInt8](repeating: 0, count: cut.mesh.vertexCount),
             symmetry: [Int32](repeating: -1, count: cut.mesh.vertexCount))
+        if appliesLandmarkCalibration {
+            let table = try LandmarkCalibrationTable(url: templates.appendingPathComponent(LandmarkCalibrationTable.fileName))
+            model = model.withLandmarks(movedBy: table.offsets)
+            log("model: landmark calibration applied (\(table.calibratedCount) landmarks, mean offset \(String(format: "%.2f", table.meanOffset)) mm)")
+        }
+        model.expressionPriorWeights = aus.priorWeights
+        model.jawPriorWeight = Float(jawSpec["priorWeight"] as? Double ?? 1)
         let positions = model.landmarkPositions()
         let skinPart = UInt8(0)
         var skin = [Bool](repeating: false, count: cut.mesh.vertexCount)

@@ -69,7 +69,7 @@ import Testing
 
     @Test func au7TightensTheLowerLid() throws {
         let m = try motion(["AU7L": 1])
-        #expect(m.d(46).y > 0.3 && m.d(47).y > 0.3)
+        #expect(m.d(46).y > 0.3 && m.d(47).y > 0.3, "lower lid rises: 46 by \(m.d(46).y) mm, 47 by \(m.d(47).y) mm")
         #expect(m.gap(43, 47).after < m.gap(43, 47).before)
         #expect(m.maxMotion(Self.mouth) < 0.2)
     }
