@@ -8,6 +8,11 @@ import FaceModel
 /// opening in AU26 units is θ over the model's AU26 angle (`Jaw.jawDropDegrees`, 12° in the default
 /// model), at most 1; AU27 is θ over the AU27 angle (`Jaw.mouthStretchDegrees`, 24°), at most 1 —
 /// the intensity that `FaceParameters(model:settings:)` would turn back into the same angle.
+///
+/// AU25 (lips part) follows FACS's scoring rule: it is scored whenever the lips are apart, also when a
+/// jaw drop parts them (FACS codes a dropped jaw with parted lips as 25 + 26). The model's `AU25`
+/// component parts the lips without the jaw, so the pooled AU25 is the larger of that component and the
+/// jaw opening in AU26 units.
 public struct ActionUnitPooling: Sendable {
     /// The pooled labels in model order (AU26 and AU27 last, when the model has a jaw).
     public let labels: [String]
@@ -52,6 +57,7 @@ public struct ActionUnitPooling: Sendable {
             let degrees = Self.jawDegrees(jaw)
             if drop > 0 { out["AU26"] = min(degrees / drop, 1) }
             if stretch > 0 { out["AU27"] = min(degrees / stretch, 1) }
+            if let parted = out["AU26"], let lips = out["AU25"] { out["AU25"] = max(lips, parted) }
         }
         return out
     }
