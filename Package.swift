@@ -76,7 +76,7 @@ let package = Package(
         ),
 
         // MARK: Reconstruction
-        .target(name: "Fitting", dependencies: ["FaceModel", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
+        .target(name: "Fitting", dependencies: ["FaceModel", "Mesh", "Landmarks", "Numerics", "CBLAS", "CLAPACKE", "FaceAtlasCore"]),
 
         // MARK: Matching and evaluation
         .target(name: "Matching", dependencies: ["Atlas", "Diagnosis", "NeuralNet", "Render", "Tracking", "Imaging", "ParameterFiles", "FaceModel", "Numerics", "FaceAtlasCore"]),

@@ -1,3 +1,4 @@
+import Foundation
 /// How a landmark sequence is projected: the camera model of the fit.
 public enum CameraModel: String, Codable, Sendable, CaseIterable {
     /// Scaled orthographic (weak perspective): per frame a scale and a 2D translation (DECA's `cam`).
@@ -46,8 +47,12 @@ public struct FitSettings: Sendable, Codable, Equatable {
     public var tolerance = 3e-3
     /// Weight of the Gaussian identity prior ½λ‖β‖² (β in SD units).
     public var identityPrior = 1.0
+    /// The correlation ρ of a person's landmark errors between frames, for the identity: n frames weigh as
+    /// n / (1 + (n − 1)ρ) independent ones (the identity prior is scaled by 1 + (n − 1)ρ). 0 treats every
+    /// frame as independent evidence (right only for landmarks drawn from the model itself).
+    public var identityFrameCorrelation = 0.25
     /// Weight of the L1 sparsity prior λ Σ|ψ| on action-unit intensities.
-    public var expressionSparsity = 0.25
+    public var expressionSparsity = 1.5
     /// Weight of the Gaussian prior ½λψ² on expression coefficients (for statistical expression models it is the only one).
     public var expressionPrior = 0.2
     /// Temporal smoothness of expression and jaw between neighbouring frames, ½μ‖ψₜ − ψₜ₋₁‖² (0 turns it off).
@@ -58,7 +63,7 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// The robust loss on landmark residuals.
     public var robustLoss: RobustLoss = .huber(threshold: 3)
     /// One noise unit as a fraction of the outer-eye-corner distance.
-    public var noiseFraction = 0.02
+    public var noiseFraction = 0.03
     /// Identity components to fit (nil: all the model has).
     public var identityComponents: Int? = nil
     /// Fit the identity (false keeps it at `initialIdentity`, or the mean).
@@ -78,6 +83,12 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// does not make the choice flicker), or the silhouette under the current pose (the outermost
     /// projection of its band).
     public var contourRule: ContourRule = .nearest
+    /// Whether the jaw points of the side turned away from the camera lie on the cheek's outline
+    /// (`FarSideSilhouette`, as eos fits them to occluding edges) instead of the contour band. nil: on for
+    /// models whose contour bands came from eos's contour file (imported with `--contours`), whose bands
+    /// follow the jaw bone's front edge; off for FaceAtlas's own models, whose bands were authored and
+    /// calibrated for the nearest rule on both sides.
+    public var farSideSilhouette: Bool? = nil
     /// Worker threads for per-frame work (1 for one core; nil: all cores).
     public var threads: Int? = nil
 

@@ -12,6 +12,23 @@ extension SequenceFitter {
         let layout: Layout
         let contexts: [SequenceContext]
         let table: PointTable
+        /// The identity prior's weight for this fit: the settings' weight times 1 + (n − 1)ρ for n valid frames
+        /// (ρ = `identityFrameCorrelation`). A person's landmarks differ from any model face by a part that is the
+        /// same in every frame (how the model's anatomy and the annotator's conventions differ for this face), so
+        /// n frames carry the evidence of only n / (1 + (n − 1)ρ) independent ones about the identity: pooling many
+        /// frames sharpens the identity, but never lets it run beyond what a few independent views would support.
+        let identityPriorWeight: Double
+
+        init(rows: LandmarkRows, settings: FitSettings, layout: Layout, contexts: [SequenceContext], table: PointTable) {
+            self.rows = rows
+            self.settings = settings
+            self.layout = layout
+            self.contexts = contexts
+            self.table = table
+            let n = Double(contexts.reduce(0) { total, c in total + (0..<c.observed.count).filter { c.observed.isValid($0) }.count })
+            identityPriorWeight = settings.identityPrior * (1 + max(0, n - 1) * settings.identityFrameCorrelation)
+        }
+
         /// Pose smoothness scale: noise units per radian (or per unit log-scale) at the eye distance.
         var kappa: Double { 1 / settings.noiseFraction }
 
@@ -22,9 +39,17 @@ extension SequenceFitter {
 
         /// The table index of the model point landmark `i` uses in this frame (nil when undefined).
         func point(_ i: Int, _ st: FrameState) -> Int? {
-            if i < 17, i < st.contourChoice.count, st.contourChoice[i] >= 0 { return table.contour[i][st.contourChoice[i]] }
+            if i < 17, i < st.contourChoice.count, st.contourChoice[i] >= 0 { return contourPoint(i, st.contourChoice[i]) }
             let p = table.landmark[i]
             return p >= 0 ? p : nil
+        }
+
+        /// The table index of jawline landmark `i`'s candidate `choice`: its band's points first, then the
+        /// far-side outline points (`choice − band.count` indexes `PointTable.farSidePoints`).
+        @inline(__always)
+        func contourPoint(_ i: Int, _ choice: Int) -> Int {
+            let band = table.contour[i]
+            return choice < band.count ? band[choice] : table.farSidePoints[choice - band.count]
         }
 
         func position(_ p: Int, _ beta: [Double], _ st: FrameState) -> SIMD3<Double> {
@@ -99,7 +124,7 @@ extension SequenceFitter {
                 return c
             }
             var total = perFrame.reduce(0, +)
-            if layout.fitIdentity { total += settings.identityPrior * beta.reduce(0) { $0 + $1 * $1 } / 2 }
+            if layout.fitIdentity { total += identityPriorWeight * beta.reduce(0) { $0 + $1 * $1 } / 2 }
             return total
         }
 
@@ -232,10 +257,38 @@ extension SequenceFitter {
                     // The silhouette direction starts at the nose bridge (landmark 29).
                     let centre = problem.point(29, st).map { project(problem.position($0, neutral: neutral[$0], expression: psi, jc, js)) }
                     let weights = obs.weights[t]
+                    // The far side's outline view (FarSideSilhouette): the viewer direction is R's third row.
+                    let farSide = problem.table.farSide
+                    let view = farSide.map { $0.views[$0.nearestView(st.rotation.r2)] }
                     for i in 0..<17 where !problem.table.contour[i].isEmpty && weights[i] > 0 {
                         let band = problem.table.contour[i]
+                        if let view, i != 8, (i < 8 ? -st.rotation.r2.x : st.rotation.r2.x) < -FarSideSilhouette.farSideThreshold {
+                            // The side turned away: the outline point nearest the observation (averaged over ±2 frames
+                            // when smoothed), with the nearest rule's hysteresis.
+                            let members = i < 8 ? view.right : view.left
+                            if !members.isEmpty {
+                                var target = obs.points[t][i]
+                                if problem.settings.expressionSmoothing > 0 || problem.settings.poseSmoothing > 0 {
+                                    var sum = SIMD3<Double>.zero, n = 0.0
+                                    for u in max(0, t - 2)...min(obs.count - 1, t + 2) where obs.weights[u][i] > 0 {
+                                        sum += obs.points[u][i]; n += 1
+                                    }
+                                    if n > 0 { target = sum / n }
+                                }
+                                var best = -1, bestDistance = Double.infinity, currentDistance = Double.infinity
+                                for m in members {
+                                    let p = problem.table.farSidePoints[m]
+                                    let d = problem.difference(project(problem.position(p, neutral: neutral[p], expression: psi, jc, js)), target)
+                                    let distance = (d * d).sum().squareRoot()
+                                    if distance < bestDistance { bestDistance = distance; best = m }
+                                    if band.count + m == choice[i] { currentDistance = distance }
+                                }
+                                if initial || bestDistance < currentDistance - 0.3 * ctx.sigma { choice[i] = band.count + best }
+                                continue
+                            }
+                        }
                         var range = 0..<band.count
-                        if let window, choice[i] >= 0 {
+                        if let window, choice[i] >= 0, choice[i] < band.count {
                             range = max(0, choice[i] - window)..<min(band.count, choice[i] + window + 1)
                         }
                         // Silhouette: the score is the projection along the direction from the nose bridge (landmark 29)
@@ -478,10 +531,21 @@ extension SequenceFitter {
             var total = 0.0
             for j in 0..<layout.expressions {
                 let v = st.psi[j]
-                total += rows.expressionIsActionUnit[j] ? settings.expressionSparsity * abs(v) + settings.expressionPrior * v * v / 2
+                total += rows.expressionIsActionUnit[j] ? sparsity(j) * abs(v) + settings.expressionPrior * v * v / 2
                                                          : settings.expressionPrior * v * v / 2
             }
-            return total + settings.expressionPrior * st.theta * st.theta / 2
+            return total + jawSparsity * st.theta + settings.expressionPrior * st.theta * st.theta / 2
+        }
+
+        /// The L1 weight of action unit `j`: the base sparsity times the model's weight for it.
+        @inline(__always)
+        func sparsity(_ j: Int) -> Double { settings.expressionSparsity * rows.expressionPriorWeights[j] }
+
+        /// The L1 weight of the jaw opening per radian (the base sparsity per AU26 unit, times the model's jaw weight);
+        /// zero for models without action units.
+        var jawSparsity: Double {
+            guard layout.hasJaw, rows.expressionIsActionUnit.contains(true) else { return 0 }
+            return settings.expressionSparsity * rows.jawPriorWeight / rows.jawUnitAngle
         }
 
         // MARK: One step
@@ -521,7 +585,7 @@ extension SequenceFitter {
                 }
             } } }
             var total = costs.reduce(0, +)
-            if layout.fitIdentity { total += settings.identityPrior * beta.reduce(0) { $0 + $1 * $1 } / 2 }
+            if layout.fitIdentity { total += identityPriorWeight * beta.reduce(0) { $0 + $1 * $1 } / 2 }
             return Linearization(normals: normals, gradients: gradients, cost: total)
         }
 
@@ -562,8 +626,8 @@ extension SequenceFitter {
             }
             if layout.fitIdentity {
                 for k in 0..<rows.identityCount {
-                    D[k + k * Q] += settings.identityPrior
-                    gs[k] += settings.identityPrior * beta[k]
+                    D[k + k * Q] += identityPriorWeight
+                    gs[k] += identityPriorWeight * beta[k]
                 }
             }
             let lockShared = !updateIdentity
@@ -588,12 +652,17 @@ extension SequenceFitter {
                         let v = st.psi[j]
                         var hj = settings.expressionPrior, gj = settings.expressionPrior * v
                         if rows.expressionIsActionUnit[j] {
-                            let a = settings.expressionSparsity / (abs(v) + 0.01)
+                            let a = sparsity(j) / (abs(v) + 0.01)
                             hj += a; gj += a * v
                         }
                         hp[o + j] = hj; gf[o + j] += gj
                     }
-                    if layout.hasJaw { hp[o + layout.jaw] = settings.expressionPrior; gf[o + layout.jaw] += settings.expressionPrior * st.theta }
+                    if layout.hasJaw {
+                        // The jaw's L1 prior as the same reweighted quadratic, at the scale of one AU26 unit.
+                        let a = jawSparsity / (st.theta + 0.01 * rows.jawUnitAngle)
+                        hp[o + layout.jaw] = settings.expressionPrior + a
+                        gf[o + layout.jaw] += (settings.expressionPrior + a) * st.theta
+                    }
                 }
                 // Whether a coefficient at a bound is held depends on its whole gradient, temporal smoothness included.
                 var heldGradient = gf

@@ -43,6 +43,14 @@ public struct LandmarkRows: Sendable {
     public var expressionBounds: [ClosedRange<Double>]
     /// Whether expression coefficients are action-unit intensities (L1 sparsity prior) or statistical (Gaussian prior).
     public var expressionIsActionUnit: [Bool]
+    /// The relative weight of each expression component's sparsity prior (the model's; 1 by default).
+    public var expressionPriorWeights: [Double]
+    /// The relative weight of the jaw opening's sparsity prior, per AU26 unit.
+    public var jawPriorWeight: Double = 1
+    /// The jaw angle (radians) of one AU26 unit: the sparsity prior on the jaw is in these units.
+    public var jawUnitAngle: Double = 12 * .pi / 180
+    /// The far-side outline points for turned heads (`withFarSideSilhouette(of:)`); nil keeps the bands on both sides.
+    public var farSide: FarSideSilhouette?
 
     /// Rows given directly (68 landmark points, optional contour bands).
     public init(points: [Point], contour: [[Point]], jawPivot: SIMD3<Double>?, expressionBounds: [ClosedRange<Double>],
@@ -56,25 +64,14 @@ public struct LandmarkRows: Sendable {
         self.jawPivot = jawPivot
         self.expressionBounds = expressionBounds
         self.expressionIsActionUnit = expressionIsActionUnit
+        self.expressionPriorWeights = Array(repeating: 1, count: points[0].expression.count)
     }
 
     /// Precomputes the rows of `model`, using its first `identityCount` identity components (all by default).
     public init(model: FaceModel, identityCount: Int? = nil) {
         let k = min(identityCount ?? model.identityCount, model.identityCount)
-        let n = model.vertexCount
         let e = model.expressionCount
-        func vertexPoint(_ v: Int) -> Point {
-            let m = model.mesh.positions[v]
-            let id = (0..<k).map { c in
-                SIMD3<Double>(Double(model.identityBasis[c * 3 * n + 3 * v]), Double(model.identityBasis[c * 3 * n + 3 * v + 1]),
-                              Double(model.identityBasis[c * 3 * n + 3 * v + 2]))
-            }
-            let ex = (0..<e).map { c in
-                SIMD3<Double>(Double(model.expressionBasis[c * 3 * n + 3 * v]), Double(model.expressionBasis[c * 3 * n + 3 * v + 1]),
-                              Double(model.expressionBasis[c * 3 * n + 3 * v + 2]))
-            }
-            return Point(mean: SIMD3<Double>(m), identity: id, expression: ex, jawWeight: Double(model.jaw?.weights[v] ?? 0))
-        }
+        func vertexPoint(_ v: Int) -> Point { LandmarkRows.vertexPoint(v, of: model, identityCount: k) }
         func combine(_ points: [Point], _ weights: [Double]) -> Point {
             var out = Point(mean: .zero, identity: Array(repeating: .zero, count: k), expression: Array(repeating: .zero, count: e), jawWeight: 0)
             for (p, w) in zip(points, weights) {
@@ -110,6 +107,35 @@ public struct LandmarkRows: Sendable {
         self.jawPivot = model.jaw.map { SIMD3<Double>($0.pivot) }
         self.expressionBounds = model.expressions.map { $0.kind == .actionUnit ? 0...1 : -4...4 }
         self.expressionIsActionUnit = model.expressions.map { $0.kind == .actionUnit }
+        self.expressionPriorWeights = (0..<e).map { Double(model.expressionPriorWeight($0)) }
+        self.jawPriorWeight = Double(model.jawPriorWeight)
+        if let jaw = model.jaw { self.jawUnitAngle = Double(jaw.jawDropDegrees) * .pi / 180 }
+    }
+
+    /// The fitter point of mesh vertex `v` of `model`, with its first `k` identity components.
+    static func vertexPoint(_ v: Int, of model: FaceModel, identityCount k: Int) -> Point {
+        let n = model.vertexCount
+        let e = model.expressionCount
+        let m = model.mesh.positions[v]
+        let id = (0..<k).map { c in
+            SIMD3<Double>(Double(model.identityBasis[c * 3 * n + 3 * v]), Double(model.identityBasis[c * 3 * n + 3 * v + 1]),
+                          Double(model.identityBasis[c * 3 * n + 3 * v + 2]))
+        }
+        let ex = (0..<e).map { c in
+            SIMD3<Double>(Double(model.expressionBasis[c * 3 * n + 3 * v]), Double(model.expressionBasis[c * 3 * n + 3 * v + 1]),
+                          Double(model.expressionBasis[c * 3 * n + 3 * v + 2]))
+        }
+        return Point(mean: SIMD3<Double>(m), identity: id, expression: ex, jawWeight: Double(model.jaw?.weights[v] ?? 0))
+    }
+
+    /// These rows with the far-side outline of `model` (the model these rows were made from): the jaw
+    /// points of the side turned away from the camera then lie on the cheek's outline
+    /// (`FarSideSilhouette`). Unchanged when the model has no contour bands or no usable outline.
+    public func withFarSideSilhouette(of model: FaceModel) -> LandmarkRows {
+        guard contour.contains(where: { $0.count > 1 }) else { return self }
+        var out = self
+        out.farSide = FarSideSilhouette(model: model) { LandmarkRows.vertexPoint($0, of: model, identityCount: identityCount) }
+        return out
     }
 
     /// These rows with identity `beta` folded into the means and no identity components left:
@@ -124,6 +150,7 @@ public struct LandmarkRows: Sendable {
         }
         out.landmarks = landmarks.map(bake)
         out.contour = contour.map { $0.map(bake) }
+        out.farSide?.points = farSide?.points.map(bake) ?? []
         out.identityCount = 0
         return out
     }

@@ -46,6 +46,10 @@ struct PointTable: Sendable {
     let landmark: [Int]
     /// Point indices of each contour band's candidates.
     let contour: [[Int]]
+    /// Point indices of the far-side outline points (`LandmarkRows.farSide`), in its order; empty without it.
+    let farSidePoints: [Int]
+    /// The far-side outline views, when the rows have them.
+    let farSide: FarSideSilhouette?
     let jawPivot: SIMD3<Double>?
 
     init(_ rows: LandmarkRows) {
@@ -72,6 +76,10 @@ struct PointTable: Sendable {
         for i in 0..<rows.landmarks.count { landmarkIndex.append(rows.defined[i] ? add(rows.landmarks[i]) : -1) }
         var bands: [[Int]] = []
         for band in rows.contour { var list: [Int] = []; for p in band { list.append(add(p)) }; bands.append(list) }
+        farSidePoints = (rows.farSide?.points ?? []).map(add)
+        var views = rows.farSide
+        views?.points = []
+        farSide = views
         identityCount = k
         expressionCount = e
         stride = recordStride

@@ -32,7 +32,9 @@ public struct SequenceFitter: Sendable {
 
     /// A fitter for `model`.
     public init(model: FaceModel, settings: FitSettings = FitSettings()) {
-        self.rows = LandmarkRows(model: model, identityCount: settings.identityComponents)
+        let rows = LandmarkRows(model: model, identityCount: settings.identityComponents)
+        let farSide = settings.farSideSilhouette ?? (model.provenance["contours"] != nil)
+        self.rows = farSide && settings.slideContour ? rows.withFarSideSilhouette(of: model) : rows
         self.settings = settings
     }
 

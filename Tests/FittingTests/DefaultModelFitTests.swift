@@ -75,7 +75,9 @@ enum FitFixture {
         off.expressionSmoothing = 0
         off.poseSmoothing = 0
         let rough = try jitter(off), smooth = try jitter(FitSettings())
-        #expect(rough >= 3 * smooth, "jitter without smoothing \(rough) mm, with \(smooth) mm")
+        // The action units' L1 prior already holds still what the landmarks' noise cannot move, so the unsmoothed
+        // fit jitters less than it did under a weaker prior; smoothing must still remove more than half of it.
+        #expect(rough >= 2 * smooth, "jitter without smoothing \(rough) mm, with \(smooth) mm")
     }
 
     /// 3D landmarks (as OpenFace writes X, Y, Z in mm) are fitted with 3D residuals.
@@ -103,11 +105,13 @@ enum FitFixture {
         settings.slideContour = false
         settings.expressionSmoothing = 0      // noise-free data: without temporal priors the fit must be exact
         settings.poseSmoothing = 0
+        settings.identityFrameCorrelation = 0 // landmarks drawn from the model itself: every frame is independent evidence
         let observed = ObservedSequence(times: observed2D.times, points: points, weights: observed2D.weights, isMetric3D: true)
         let fit = try SequenceFitter(rows: rows, settings: settings).fit([observed])
         #expect(fit.camera == .metric3D)
         let errors = fit.sequences[0].residualPixels
-        #expect(errors.allSatisfy { $0 < 0.3 }, "3D residuals (mm): \(errors.max()!)")
+        // Not zero: the action units' L1 prior (tuned on real faces) shrinks small true intensities by a fraction of a mm.
+        #expect(errors.allSatisfy { $0 < 0.6 }, "3D residuals (mm): \(errors.max()!)")
     }
 
     /// Several sequences of one participant share one identity, recovered to under half the mean-face error.
