@@ -15,8 +15,8 @@ import Mesh
 ///   edges of the mean mesh (`MeshEdgeAdjacency.occludingContour`), without the mesh's open
 ///   boundary;
 /// - on each side, between 5 mm below the chin and the outer eye corners' height and outside the
-///   nose wings, the **outline**: in each 2 mm slice of image height the silhouette vertex that lies
-///   furthest out on that side;
+///   nose wings, the **outline**: in each 2 mm slice of image height the vertex that lies furthest out
+///   on that side, where it is a silhouette vertex (the outermost point is never hidden behind the face);
 /// - the union of all outline vertices becomes fitter points (with identity, expression and jaw
 ///   rows, so the outline moves with the fitted face), and each view keeps its outline as indices.
 ///
@@ -53,42 +53,66 @@ public struct FarSideSilhouette: Sendable {
     init?(model: FaceModel, point: (Int) -> LandmarkRows.Point) {
         guard let adjacency = try? model.edgeAdjacency() else { return nil }
         let landmarks = model.landmarkPositions()
-        let triangles = model.landmarks.triangles
-        guard [8, 31, 35, 36, 45].allSatisfy({ triangles[$0] >= 0 }) else { return nil }
+        guard [8, 31, 35, 36, 45].allSatisfy({ model.landmarks.triangles[$0] >= 0 }) else { return nil }
         let chinY = Double(landmarks[8].y) - 5
         let eyeY = Double(landmarks[36].y + landmarks[45].y) / 2
         let noseX = Double(max(abs(landmarks[31].x), abs(landmarks[35].x))) + 3
-        let positions = model.mesh.positions
-        let boundary = Set(model.openBoundaryVertices())
-        var pointIndex: [Int: Int] = [:]
+        let positions = model.mesh.positions.map { SIMD3<Double>($0) }
+        // The mean face is fixed, so its triangle normals are computed once; a view only takes their signs.
+        let normals = model.mesh.triangles.map { t -> SIMD3<Double> in
+            let a = positions[Int(t.x)], b = positions[Int(t.y)], c = positions[Int(t.z)]
+            let u = b - a, v = c - a
+            return SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+        }
+        let inner = adjacency.edges.compactMap { e in e.secondTriangle.map { (e.vertices.x, e.vertices.y, e.firstTriangle, $0) } }
+        var onBoundary = [Bool](repeating: false, count: positions.count)
+        for v in adjacency.openBoundaryVertices { onBoundary[v] = true }
+        // The vertices an outline may use, per side: off the open boundary, between 5 mm below the chin and the
+        // eye corners, outside the nose wings.
+        let sides: [(sign: Double, vertices: [Int])] = [-1.0, 1.0].map { sign in
+            (sign, positions.indices.filter { v in
+                let x = positions[v]
+                return !onBoundary[v] && x.y >= chinY && x.y <= eyeY && sign * x.x > noseX
+            })
+        }
+        var pointIndex = [Int](repeating: -1, count: positions.count)
         var vertices: [Int] = []
         var views: [View] = []
+        var facing = [Int8](repeating: 0, count: normals.count)
+        // 2 mm slices of image height, over the extent of the mesh (bottom to top).
+        let extent = positions.reduce(0.0) { max($0, ($1 * $1).sum().squareRoot()) }
+        let sliceOffset = Int((extent / 2).rounded(.up)) + 1
+        var bestOut = [Double](repeating: 0, count: 2 * sliceOffset + 1)
+        var bestVertex = [Int](repeating: -1, count: bestOut.count)
+        var silhouette = [Bool](repeating: false, count: positions.count)
         for pitchDegrees in stride(from: -20.0, through: 20.0, by: 10.0) {
             for yawDegrees in stride(from: -70.0, through: 70.0, by: 2.0) {
                 let yaw = yawDegrees * .pi / 180, pitch = pitchDegrees * .pi / 180
                 let d = SIMD3(sin(yaw) * cos(pitch), sin(pitch), cos(yaw) * cos(pitch))
-                let contour = adjacency.occludingContour(positions: positions, triangles: model.mesh.triangles,
-                                                         towardsViewer: SIMD3<Float>(d))
-                // Image axes for this view: up is the model's y made perpendicular to d, side the model's x.
+                // Silhouette vertices: on an edge between a triangle facing the viewer and one facing away
+                // (as `MeshEdgeAdjacency.occludingContour`).
+                for t in normals.indices { let f = (normals[t] * d).sum(); facing[t] = f > 0 ? 1 : (f < 0 ? -1 : 0) }
+                for i in silhouette.indices { silhouette[i] = false }
+                for (a, b, t0, t1) in inner where facing[t0] != facing[t1] { silhouette[a] = true; silhouette[b] = true }
+                // Image axes for this view: up is the model's y made perpendicular to d, across the model's x.
                 var up = SIMD3<Double>(0, 1, 0) - d.y * d
                 up /= (up * up).sum().squareRoot()
                 var across = SIMD3<Double>(1, 0, 0) - d.x * d - up.x * up
                 across /= (across * across).sum().squareRoot()
                 var outline: [[Int]] = [[], []]
-                for (side, sign) in [(0, -1.0), (1, 1.0)] {
-                    var best: [Int: (Double, Int)] = [:]
-                    for v in contour.silhouetteVertices where !boundary.contains(v) {
-                        let x = SIMD3<Double>(positions[v])
-                        guard sign * x.x > noseX, x.y >= chinY, x.y <= eyeY else { continue }
-                        let slice = Int(((x * up).sum() / 2).rounded(.down))
-                        let out = sign * (x * across).sum()
-                        if best[slice].map({ out > $0.0 }) ?? true { best[slice] = (out, v) }
+                for (side, candidates) in sides.enumerated() {
+                    // The outermost vertex of each 2 mm slice (among all of the side's, so that a silhouette vertex
+                    // hidden behind the cheek never counts), kept when it lies on the silhouette.
+                    for k in bestOut.indices { bestOut[k] = -.infinity; bestVertex[k] = -1 }
+                    for v in candidates.vertices {
+                        let x = positions[v]
+                        let slice = min(max(Int(((x * up).sum() / 2).rounded(.down)) + sliceOffset, 0), bestOut.count - 1)
+                        let out = candidates.sign * (x * across).sum()
+                        if out > bestOut[slice] { bestOut[slice] = out; bestVertex[slice] = v }
                     }
-                    for (_, (_, v)) in best.sorted(by: { $0.key < $1.key }) {
-                        if let p = pointIndex[v] { outline[side].append(p); continue }
-                        pointIndex[v] = vertices.count
-                        outline[side].append(vertices.count)
-                        vertices.append(v)
+                    for v in bestVertex where v >= 0 && silhouette[v] {
+                        if pointIndex[v] < 0 { pointIndex[v] = vertices.count; vertices.append(v) }
+                        outline[side].append(pointIndex[v])
                     }
                 }
                 views.append(View(towardsViewer: d, right: outline[0], left: outline[1]))

@@ -39,6 +39,9 @@ struct FitCommand: ParsableCommand {
     var iterations: Int?
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
+    @Option(help: ArgumentHelp("Jaw points of the side turned away from the camera: 'outline' (the cheek's silhouette, as eos fits occluding edges) or 'bands' (the model's contour bands).",
+                               discussion: "Default: outline for models imported with eos's contour file, bands for FaceAtlas's own models."))
+    var farSide: FarSideJaw?
     @Flag(help: "Also store the fitted vertices per frame (T×N×3; large, and identifying).")
     var vertices = false
     @Option(help: "Also write the fitted 2D landmarks of the first input as a FaceAtlas CSV (for checking a fit).")
@@ -63,6 +66,7 @@ struct FitCommand: ParsableCommand {
             if let expressionSmoothing { settings.expressionSmoothing = expressionSmoothing }
             if let poseSmoothing { settings.poseSmoothing = poseSmoothing }
             settings.threads = threads
+            if let farSide { settings.farSideSilhouette = farSide == .outline }
             if let iterations { settings.iterations = iterations }
             let observed = sequences.map { ObservedSequence($0, use3D: camera == .metric3D) }
             if camera == .metric3D, !observed.allSatisfy(\.isMetric3D) {
@@ -113,4 +117,12 @@ extension LandmarkFormat {
         case .csv, .npz: return "FaceAtlas landmarks"
         }
     }
+}
+
+/// Where `fit` puts the jaw points of the side turned away from the camera (`FitSettings.farSideSilhouette`).
+enum FarSideJaw: String, ExpressibleByArgument, CaseIterable {
+    /// On the cheek's outline (`FarSideSilhouette`).
+    case outline
+    /// On the model's contour bands, like the near side.
+    case bands
 }
