@@ -62,13 +62,14 @@ public struct RealFaceBenchmark: Sendable {
     public let model: FaceModel
     /// The model's id (recorded in the report).
     public let modelID: String
-    /// The fitter's settings: the defaults, as `faceatlas fit` uses them.
-    public let settings = FitSettings()
+    /// The fitter's settings: by default those `faceatlas fit` uses.
+    public let settings: FitSettings
 
-    /// A benchmark of `model` (named `modelID` in the report).
-    public init(model: FaceModel, modelID: String) {
+    /// A benchmark of `model` (named `modelID` in the report) fitted with `settings`.
+    public init(model: FaceModel, modelID: String, settings: FitSettings = FitSettings()) {
         self.model = model
         self.modelID = modelID
+        self.settings = settings
     }
 
     /// Runs the benchmark.
@@ -145,7 +146,7 @@ public struct RealFaceBenchmark: Sendable {
                 }
         }
         let report = RealFaceReport(model: modelID, data: options.data.path, labels: options.labels?.path, fps: options.fps,
-                                    criteria: options.criteria, faces: faces, fits: fits, labelRows: labelRows, skipped: skipped)
+                                    criteria: options.criteria, settings: settings, faces: faces, fits: fits, labelRows: labelRows, skipped: skipped)
         return Outcome(report: report, sheet: sheet)
     }
 

@@ -1,3 +1,4 @@
+import Fitting
 import Numerics
 
 /// What `faceatlas bench real` found: every face and video span with its measures and label verdict,
@@ -86,6 +87,8 @@ public struct RealFaceReport: Sendable, Codable {
     public var fps: Double
     /// The bounds labels are judged by.
     public var criteria: ActionUnitCriteria
+    /// The fitter's settings (the defaults of `faceatlas fit` unless tuned).
+    public var settings: FitSettings
     /// Every face and video span, in data-set order.
     public var faces: [RealFaceResult]
     /// Every fit.
@@ -99,12 +102,13 @@ public struct RealFaceReport: Sendable, Codable {
 
     /// Creates a report and computes its summary.
     public init(model: String, data: String, labels: String?, fps: Double, criteria: ActionUnitCriteria,
-                faces: [RealFaceResult], fits: [Fit], labelRows: [LabelRow], skipped: [RealFaceDataSet.Skipped]) {
+                settings: FitSettings = FitSettings(), faces: [RealFaceResult], fits: [Fit], labelRows: [LabelRow], skipped: [RealFaceDataSet.Skipped]) {
         self.model = model
         self.data = data
         self.labels = labels
         self.fps = fps
         self.criteria = criteria
+        self.settings = settings
         self.faces = faces
         self.fits = fits
         self.labelRows = labelRows

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceAtlasCore
+import Fitting
 import Foundation
 import RealFaces
 import Tracking
@@ -38,6 +39,18 @@ extension BenchCommand {
         @Option(help: "Tiles per row of the contact sheet.") var sheetColumns = 4
         @Flag(help: "Print the report as JSON.") var json = false
         @Flag(help: "Exit 1 when a label row fails or an identity is implausible.") var strict = false
+        @Option(help: "Tuning: the identity prior weight (default: as 'faceatlas fit').") var identityPrior: Double?
+        @Option(help: "Tuning: the expression L1 sparsity weight (default: as 'faceatlas fit').") var sparsity: Double?
+        @Option(help: "Tuning: the expression L2 prior weight (default: as 'faceatlas fit').") var expressionPrior: Double?
+
+        /// The fitter's settings: 'faceatlas fit''s defaults with the tuning options applied.
+        var settings: FitSettings {
+            var s = FitSettings()
+            if let identityPrior { s.identityPrior = identityPrior }
+            if let sparsity { s.expressionSparsity = sparsity }
+            if let expressionPrior { s.expressionPrior = expressionPrior }
+            return s
+        }
 
         /// The project's own labels file, the default of --labels.
         static var defaultLabels: URL {
@@ -68,7 +81,7 @@ extension BenchCommand {
                 let progress = BenchProgress(enabled: ProgressStream.standardError.isTerminal)
                 let outcome: RealFaceBenchmark.Outcome
                 do {
-                    outcome = try RealFaceBenchmark(model: model, modelID: meta.id).run(benchOptions) { progress.report($0) }
+                    outcome = try RealFaceBenchmark(model: model, modelID: meta.id, settings: settings).run(benchOptions) { progress.report($0) }
                 } catch let error as TrackingError {
                     throw UsageError(error.message)
                 }
