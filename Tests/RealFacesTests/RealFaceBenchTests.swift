@@ -1,6 +1,7 @@
 import FaceAtlasCore
 import FaceAtlasTestSupport
 import FaceModel
+import Fitting
 import Foundation
 import Imaging
 import ModelAuthoring
@@ -121,6 +122,8 @@ import Testing
         let json = try AtomicFile.read(out.appendingPathComponent("real-faces.json"))
         let decoded = try JSONDecoder().decode(RealFaceReport.self, from: json)
         #expect(decoded.faces.map(\.name) == outcome.report.faces.map(\.name))
+        // The report says which fitter settings it used (here the defaults of `faceatlas fit`).
+        #expect(decoded.settings == FitSettings() && decoded.settings == outcome.report.settings)
         let csv = try String(contentsOf: out.appendingPathComponent("real-faces.csv"), encoding: .utf8)
         let rows = try CSVTable(Data(csv.utf8), path: "real-faces.csv")
         #expect(rows.rows.count == outcome.report.faces.count)
