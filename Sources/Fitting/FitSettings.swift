@@ -64,6 +64,8 @@ public struct FitSettings: Sendable, Codable, Equatable {
     public var robustLoss: RobustLoss = .huber(threshold: 3)
     /// One noise unit as a fraction of the outer-eye-corner distance.
     public var noiseFraction = 0.03
+    /// How precisely each landmark is located, in noise units (eyes and lips more precisely than the jawline).
+    public var landmarkNoise: LandmarkNoise = .byFeature
     /// Identity components to fit (nil: all the model has).
     public var identityComponents: Int? = nil
     /// Fit the identity (false keeps it at `initialIdentity`, or the mean).

@@ -153,7 +153,11 @@ public struct SequenceFitter: Sendable {
         let layout = Layout(expressions: rows.expressionCount, hasJaw: rows.jawPivot != nil, camera: camera,
                             identity: rows.identityCount, fitIdentity: settings.fitIdentity)
         var contexts: [SequenceContext] = []
-        for s in sequences {
+        let precision = (0..<68).map { settings.landmarkNoise.weight(of: $0) }
+        for var s in sequences {
+            if settings.landmarkNoise != .uniform {
+                for t in 0..<s.count { for i in 0..<68 { s.weights[t][i] *= precision[i] } }
+            }
             var distances: [Double] = []
             for t in 0..<s.count where s.weights[t][36] > 0 && s.weights[t][45] > 0 {
                 let d = s.points[t][36] - s.points[t][45]

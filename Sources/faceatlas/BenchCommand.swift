@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
 }
 
 extension ContourRule: ExpressibleByArgument {}
+extension LandmarkNoise: ExpressibleByArgument {}
 
 extension BenchCommand {
     struct FitBench: ParsableCommand {
@@ -33,6 +34,8 @@ extension BenchCommand {
         @Option(help: "Pose smoothing weight.") var poseSmoothing: Double?
         @Option(help: "Expression L1 sparsity weight.") var sparsity: Double?
         @Flag(help: "Keep the jawline landmarks fixed (no contour sliding).") var fixedContour = false
+        @Option(help: "Landmark precision: by-feature (the fit command's default) or uniform (the synthetic noise is uniform).")
+        var landmarkNoise: LandmarkNoise?
         @Option(help: "Only these noise levels (comma-separated px).") var noise: String?
         @Flag(help: "Print per-frame errors of the first sequence (diagnostics).") var perFrame = false
 
@@ -52,6 +55,7 @@ extension BenchCommand {
             if let poseSmoothing { s.poseSmoothing = poseSmoothing }
             if let sparsity { s.expressionSparsity = sparsity }
             if fixedContour { s.slideContour = false }
+            if let landmarkNoise { s.landmarkNoise = landmarkNoise }
             return s
         }
 

@@ -42,6 +42,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Jaw points of the side turned away from the camera: 'outline' (the cheek's silhouette, as eos fits occluding edges) or 'bands' (the model's contour bands).",
                                discussion: "Default: outline for models imported with eos's contour file, bands for FaceAtlas's own models."))
     var farSide: FarSideJaw?
+    @Option(help: "Landmark precision: 'by-feature' (the default: eyes ½, lips 1/√2, jawline √2 noise units) or 'uniform' (one level for all).")
+    var landmarkNoise: LandmarkNoise?
     @Flag(help: "Also store the fitted vertices per frame (T×N×3; large, and identifying).")
     var vertices = false
     @Option(help: "Also write the fitted 2D landmarks of the first input as a FaceAtlas CSV (for checking a fit).")
@@ -67,6 +69,7 @@ struct FitCommand: ParsableCommand {
             if let poseSmoothing { settings.poseSmoothing = poseSmoothing }
             settings.threads = threads
             if let farSide { settings.farSideSilhouette = farSide == .outline }
+            if let landmarkNoise { settings.landmarkNoise = landmarkNoise }
             if let iterations { settings.iterations = iterations }
             let observed = sequences.map { ObservedSequence($0, use3D: camera == .metric3D) }
             if camera == .metric3D, !observed.allSatisfy(\.isMetric3D) {

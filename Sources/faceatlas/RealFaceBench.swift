@@ -42,6 +42,8 @@ extension BenchCommand {
         @Option(help: "Tuning: the identity prior weight (default: as 'faceatlas fit').") var identityPrior: Double?
         @Option(help: "Tuning: the expression L1 sparsity weight (default: as 'faceatlas fit').") var sparsity: Double?
         @Option(help: "Tuning: the expression L2 prior weight (default: as 'faceatlas fit').") var expressionPrior: Double?
+        @Option(help: "Tuning: landmark precision, 'by-feature' (eyes and lips more precise than the jawline; the default) or 'uniform'.")
+        var landmarkNoise: LandmarkNoise?
 
         /// The fitter's settings: 'faceatlas fit''s defaults with the tuning options applied.
         var settings: FitSettings {
@@ -49,6 +51,7 @@ extension BenchCommand {
             if let identityPrior { s.identityPrior = identityPrior }
             if let sparsity { s.expressionSparsity = sparsity }
             if let expressionPrior { s.expressionPrior = expressionPrior }
+            if let landmarkNoise { s.landmarkNoise = landmarkNoise }
             return s
         }
 
