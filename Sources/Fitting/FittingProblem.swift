@@ -18,6 +18,9 @@ extension SequenceFitter {
         /// n frames carry the evidence of only n / (1 + (n − 1)ρ) independent ones about the identity: pooling many
         /// frames sharpens the identity, but never lets it run beyond what a few independent views would support.
         let identityPriorWeight: Double
+        /// Per sequence and frame t ≥ 1, the scale of the temporal-smoothness weights between frames t − 1 and t
+        /// (`FitSettings.smoothingInterval` over the frames' time step; index 0 unused).
+        let smoothingScales: [[Double]]
 
         init(rows: LandmarkRows, settings: FitSettings, layout: Layout, contexts: [SequenceContext], table: PointTable) {
             self.rows = rows
@@ -27,6 +30,10 @@ extension SequenceFitter {
             self.table = table
             let n = Double(contexts.reduce(0) { total, c in total + (0..<c.observed.count).filter { c.observed.isValid($0) }.count })
             identityPriorWeight = settings.identityPrior * (1 + max(0, n - 1) * settings.identityFrameCorrelation)
+            smoothingScales = contexts.map { c in
+                let times = c.observed.times
+                return times.indices.map { t in t == 0 ? 1 : settings.smoothingScale(timeStep: times[t] - times[t - 1]) }
+            }
         }
 
         /// Pose smoothness scale: noise units per radian (or per unit log-scale) at the eye distance.
@@ -120,7 +127,7 @@ extension SequenceFitter {
                 let (s, t) = frames[i]
                 let ctx = problem.contexts[s]
                 var c = problem.frameCost(states[s][t], t, ctx, beta: beta, focal: focal)
-                if t > 0 { c += problem.temporalCost(states[s][t - 1], states[s][t], focal: focal, ctx) }
+                if t > 0 { c += problem.temporalCost(states[s][t - 1], states[s][t], focal: focal, ctx, scale: problem.smoothingScales[s][t]) }
                 return c
             }
             var total = perFrame.reduce(0, +)
@@ -143,14 +150,15 @@ extension SequenceFitter {
             return total + priorCost(st)
         }
 
-        func temporalCost(_ a: FrameState, _ b: FrameState, focal: Double, _ ctx: SequenceContext) -> Double {
+        /// The temporal-smoothness cost between consecutive frames `a` and `b`, its weights times `scale`.
+        func temporalCost(_ a: FrameState, _ b: FrameState, focal: Double, _ ctx: SequenceContext, scale: Double) -> Double {
             var c = 0.0
-            let mu = settings.expressionSmoothing
+            let mu = settings.expressionSmoothing * scale
             if mu > 0 {
                 for j in 0..<layout.expressions { c += mu * (b.psi[j] - a.psi[j]) * (b.psi[j] - a.psi[j]) / 2 }
                 c += mu * (b.theta - a.theta) * (b.theta - a.theta) / 2
             }
-            let mp = settings.poseSmoothing
+            let mp = settings.poseSmoothing * scale
             if mp > 0 {
                 // Chordal distance ½·μ/2·‖R_t − R_{t−1}‖²_F (≈ ½μθ² for small angles θ), exact at any speed.
                 let d0 = b.rotation.r0 - a.rotation.r0, d1 = b.rotation.r1 - a.rotation.r1, d2 = b.rotation.r2 - a.rotation.r2
@@ -580,7 +588,7 @@ extension SequenceFitter {
                     let ctx = problem.contexts[s]
                     var cost = problem.assemble(states[s][t], t, ctx, beta: beta, focal: focal,
                                                 normal: hp.base + index * n * n, gradient: gp.base + index * n)
-                    if t > 0 { cost += problem.temporalCost(states[s][t - 1], states[s][t], focal: focal, ctx) }
+                    if t > 0 { cost += problem.temporalCost(states[s][t - 1], states[s][t], focal: focal, ctx, scale: problem.smoothingScales[s][t]) }
                     cp.base[index] = cost
                 }
             } } }
@@ -666,10 +674,11 @@ extension SequenceFitter {
                 }
                 // Whether a coefficient at a bound is held depends on its whole gradient, temporal smoothness included.
                 var heldGradient = gf
-                let mu = settings.expressionSmoothing
-                if mu > 0 && T > 1 {
+                let smoothing = settings.expressionSmoothing
+                if smoothing > 0 && T > 1 {
                     for t in 1..<T {
                         let a = states[s][t - 1], b = states[s][t]
+                        let mu = smoothing * smoothingScales[s][t]
                         for j in 0..<layout.expressions {
                             let d = mu * (b.psi[j] - a.psi[j])
                             heldGradient[t * P + j] += d; heldGradient[(t - 1) * P + j] -= d
@@ -723,9 +732,9 @@ extension SequenceFitter {
                 } } }
                 // Temporal smoothness between t − 1 and t: diagonal couplings, and the rotations' 3×3 block.
                 if T > 1 {
-                    let mu = settings.expressionSmoothing, mp = settings.poseSmoothing
                     for t in 1..<T {
                         let a = states[s][t - 1], b = states[s][t]
+                        let mu = settings.expressionSmoothing * smoothingScales[s][t], mp = settings.poseSmoothing * smoothingScales[s][t]
                         let ot = t * P, op = (t - 1) * P
                         let nt = sizes[t], np = sizes[t - 1]
                         var list: [FrameChain.Coupling] = []

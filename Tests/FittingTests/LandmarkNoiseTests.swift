@@ -43,3 +43,42 @@ import Testing
         #expect(byFeature.eyes < 0.8 * uniform.eyes, "eye residual \(byFeature.eyes) px by feature, \(uniform.eyes) px uniform")
     }
 }
+
+@Suite struct SmoothingIntervalTests {
+    @Test func smoothingWeightsFollowTheFrameStep() {
+        let settings = FitSettings()
+        #expect(settings.smoothingScale(timeStep: 0.2) == 1)              // the study's 5 FPS
+        #expect(abs(settings.smoothingScale(timeStep: 0.5) - 0.4) < 1e-12) // 2 FPS: half a second between frames
+        #expect(abs(settings.smoothingScale(timeStep: 1.0 / 30) - 6) < 1e-9)
+        #expect(settings.smoothingScale(timeStep: 0.001) == 10)           // clamped (1 ms steps are a timestamp bug)
+        #expect(settings.smoothingScale(timeStep: 0) == 1 && settings.smoothingScale(timeStep: .nan) == 1)
+    }
+
+    /// The same motion sampled at 2 and at 5 FPS is smoothed alike: with one weight per frame pair, the
+    /// 2 FPS fit lags a turning head much more.
+    @Test func aTurningHeadIsFollowedAtLowFrameRates() throws {
+        let rows = ToyModel.rows()
+        func yawLag(fps: Double, scaled: Bool) throws -> Double {
+            var options = SyntheticSequenceGenerator.Options()
+            options.frames = Int(4 * fps)
+            options.fps = fps
+            options.noisePixels = 0
+            options.missingFraction = 0
+            options.activeActionUnits = 1
+            options.maxYawDegrees = 30
+            let (observed, truth) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 7)
+            var settings = FitSettings()
+            settings.identityFrames = 0
+            if !scaled { settings.smoothingInterval = 0 }
+            let seq = try SequenceFitter(rows: rows, settings: settings).fit([observed]).sequences[0]
+            var total = 0.0
+            for t in 0..<observed.count {
+                let err = (Rotation3(axisAngle: seq.rotation[t]) * truth.rotation[t].transposed).axisAngle
+                total += (err * err).sum().squareRoot() * 180 / .pi
+            }
+            return total / Double(observed.count)
+        }
+        let scaled = try yawLag(fps: 2, scaled: true), perPair = try yawLag(fps: 2, scaled: false)
+        #expect(scaled < perPair, "2 FPS rotation error \(scaled)° scaled, \(perPair)° per pair")
+    }
+}
