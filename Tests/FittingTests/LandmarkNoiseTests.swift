@@ -49,8 +49,8 @@ import Testing
         let settings = FitSettings()
         #expect(settings.smoothingScale(timeStep: 0.2) == 1)              // the study's 5 FPS
         #expect(abs(settings.smoothingScale(timeStep: 0.5) - 0.4) < 1e-12) // 2 FPS: half a second between frames
-        #expect(abs(settings.smoothingScale(timeStep: 1.0 / 30) - 6) < 1e-9)
-        #expect(settings.smoothingScale(timeStep: 0.001) == 10)           // clamped (1 ms steps are a timestamp bug)
+        #expect(settings.smoothingScale(timeStep: 1.0 / 30) == 1)          // closer frames keep the 5 FPS weights
+        #expect(settings.smoothingScale(timeStep: 10) == 0.1)              // at least a tenth
         #expect(settings.smoothingScale(timeStep: 0) == 1 && settings.smoothingScale(timeStep: .nan) == 1)
     }
 
