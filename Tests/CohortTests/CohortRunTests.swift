@@ -17,8 +17,8 @@ import Testing
         return (folder, try CohortManifest.read(summary.manifest))
     }
 
-    func run(_ folder: URL, shard: String? = nil) throws -> CohortRun {
-        let (_, manifest) = try Self.cohort.get()
+    func run(_ folder: URL, shard: String? = nil, manifest: CohortManifest? = nil) throws -> CohortRun {
+        let manifest = try manifest ?? Self.cohort.get().manifest
         let (model, meta) = try Fixture.model.get()
         var run = CohortRun(manifest: manifest, folder: folder, model: model, modelMeta: meta)
         run.jobs = 2
@@ -50,7 +50,13 @@ import Testing
     }
 
     @Test func fitsEveryParticipantResumesAndIsolatesAFailure() throws {
-        let (base, manifest) = try Self.cohort.get()
+        // A private copy of the inputs: this test damages one, and other suites read the shared cohort meanwhile.
+        let (base, _) = try Self.cohort.get()
+        let inputs = base.appendingPathComponent("run-inputs")
+        try? FileManager.default.removeItem(at: inputs)
+        try FileManager.default.copyItem(at: base.appendingPathComponent("cohort"), to: inputs)
+        let manifest = try CohortManifest.read(inputs.appendingPathComponent("manifest.csv"))
+        func run(_ folder: URL) throws -> CohortRun { try self.run(folder, manifest: manifest) }
         let folder = base.appendingPathComponent("run")
         let first = try run(folder).fitParticipants(ledger: try RunLedger(folder: folder))
         #expect(first.map(\.status) == [CohortRun.Outcome.Status](repeating: .fitted, count: 6))
