@@ -29,13 +29,10 @@ extension BenchCommand {
         @Option(help: "Timing repetitions.") var repeats = 3
         @Flag(help: "Print JSON.") var json = false
         @Option(help: "Fitter iterations at most.") var iterations: Int?
-        @Option(help: "Identity prior weight.") var identityPrior: Double?
         @Option(help: "Expression smoothing weight.") var expressionSmoothing: Double?
         @Option(help: "Pose smoothing weight.") var poseSmoothing: Double?
-        @Option(help: "Expression L1 sparsity weight.") var sparsity: Double?
         @Flag(help: "Keep the jawline landmarks fixed (no contour sliding).") var fixedContour = false
-        @Option(help: "Landmark precision: by-feature (the fit command's default) or uniform (the synthetic noise is uniform).")
-        var landmarkNoise: LandmarkNoise?
+        @OptionGroup var tuning: FitTuningOptions
         @Option(help: "Only these noise levels (comma-separated px).") var noise: String?
         @Flag(help: "Print per-frame errors of the first sequence (diagnostics).") var perFrame = false
 
@@ -50,12 +47,10 @@ extension BenchCommand {
             if let tolerance { s.tolerance = tolerance }
             if let identityFrames { s.identityFrames = identityFrames }
             if let iterations { s.iterations = iterations }
-            if let identityPrior { s.identityPrior = identityPrior }
             if let expressionSmoothing { s.expressionSmoothing = expressionSmoothing }
             if let poseSmoothing { s.poseSmoothing = poseSmoothing }
-            if let sparsity { s.expressionSparsity = sparsity }
             if fixedContour { s.slideContour = false }
-            if let landmarkNoise { s.landmarkNoise = landmarkNoise }
+            tuning.apply(to: &s)
             return s
         }
 

@@ -39,19 +39,12 @@ extension BenchCommand {
         @Option(help: "Tiles per row of the contact sheet.") var sheetColumns = 4
         @Flag(help: "Print the report as JSON.") var json = false
         @Flag(help: "Exit 1 when a label row fails or an identity is implausible.") var strict = false
-        @Option(help: "Tuning: the identity prior weight (default: as 'faceatlas fit').") var identityPrior: Double?
-        @Option(help: "Tuning: the expression L1 sparsity weight (default: as 'faceatlas fit').") var sparsity: Double?
-        @Option(help: "Tuning: the expression L2 prior weight (default: as 'faceatlas fit').") var expressionPrior: Double?
-        @Option(help: "Tuning: landmark precision, 'by-feature' (eyes and lips more precise than the jawline; the default) or 'uniform'.")
-        var landmarkNoise: LandmarkNoise?
+        @OptionGroup var tuning: FitTuningOptions
 
         /// The fitter's settings: 'faceatlas fit''s defaults with the tuning options applied.
         var settings: FitSettings {
             var s = FitSettings()
-            if let identityPrior { s.identityPrior = identityPrior }
-            if let sparsity { s.expressionSparsity = sparsity }
-            if let expressionPrior { s.expressionPrior = expressionPrior }
-            if let landmarkNoise { s.landmarkNoise = landmarkNoise }
+            tuning.apply(to: &s)
             return s
         }
 

@@ -83,10 +83,7 @@ enum FitFixture {
     /// 3D landmarks (as OpenFace writes X, Y, Z in mm) are fitted with 3D residuals.
     @Test func fitsThreeDimensionalLandmarks() throws {
         let rows = try FitFixture.rows.get()
-        var options = SyntheticSequenceGenerator.Options()
-        options.frames = 20
-        options.noisePixels = 0
-        options.missingFraction = 0
+        var options = SyntheticSequenceGenerator.Options.exact(frames: 20)
         options.maxYawDegrees = 15          // about 3° per frame, as at 5 FPS
         options.maxPitchDegrees = 8
         let (observed2D, truth) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 8)

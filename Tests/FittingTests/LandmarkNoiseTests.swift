@@ -16,11 +16,7 @@ import Testing
     /// closely than the uniform one: the weights reach the solver.
     @Test func theFitFollowsThePreciseLandmarks() throws {
         let rows = ToyModel.rows()
-        var options = SyntheticSequenceGenerator.Options()
-        options.frames = 6
-        options.noisePixels = 0
-        options.missingFraction = 0
-        options.activeActionUnits = 1
+        let options = SyntheticSequenceGenerator.Options.exact(frames: 6, activeActionUnits: 1)
         var (observed, _) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 5)
         for t in 0..<observed.count {
             for i in 36..<48 { observed.points[t][i].y -= 6 }       // the eyes sit 6 px higher than the model can follow
@@ -59,12 +55,8 @@ import Testing
     @Test func aTurningHeadIsFollowedAtLowFrameRates() throws {
         let rows = ToyModel.rows()
         func yawLag(fps: Double, scaled: Bool) throws -> Double {
-            var options = SyntheticSequenceGenerator.Options()
-            options.frames = Int(4 * fps)
+            var options = SyntheticSequenceGenerator.Options.exact(frames: Int(4 * fps), activeActionUnits: 1)
             options.fps = fps
-            options.noisePixels = 0
-            options.missingFraction = 0
-            options.activeActionUnits = 1
             options.maxYawDegrees = 30
             let (observed, truth) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 7)
             var settings = FitSettings()

@@ -35,14 +35,22 @@ enum ToyModel {
     }
 }
 
+extension SyntheticSequenceGenerator.Options {
+    /// `frames` frames with every landmark present and no noise (`activeActionUnits` at a time, or the default).
+    static func exact(frames: Int, activeActionUnits: Int? = nil) -> Self {
+        var options = Self()
+        options.frames = frames
+        options.noisePixels = 0
+        options.missingFraction = 0
+        if let activeActionUnits { options.activeActionUnits = activeActionUnits }
+        return options
+    }
+}
+
 @Suite struct SequenceFitterTests {
     @Test func recoversPoseIdentityAndExpressionWithoutNoise() throws {
         let rows = ToyModel.rows()
-        var options = SyntheticSequenceGenerator.Options()
-        options.frames = 40
-        options.noisePixels = 0
-        options.missingFraction = 0
-        options.activeActionUnits = 2
+        var options = SyntheticSequenceGenerator.Options.exact(frames: 40, activeActionUnits: 2)
         options.maxYawDegrees = 30
         let (observed, truth) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 11)
         var settings = FitSettings()
