@@ -20,7 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-            "Atlas", "Matching", "Evaluation", "RealFaces",
+            "Atlas", "Matching", "Evaluation", "RealFaces", "TFLiteFormat",
         ]),
     ],
     dependencies: [
@@ -61,6 +61,7 @@ let package = Package(
         .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "FaceAtlasCore"]),
         .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
+        .target(name: "TFLiteFormat", dependencies: ["FaceAtlasCore"]),
         .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "FaceAtlasCore"]),
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),
         .target(name: "Render", dependencies: ["Mesh", "Imaging", "FaceModel", "FaceAtlasCore"]),
@@ -108,13 +109,14 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces", "TFLiteFormat",
             ]
         ),
 
         // MARK: Tests
         .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "FaceAtlasCore"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),

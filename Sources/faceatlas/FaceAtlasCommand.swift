@@ -12,7 +12,7 @@ struct FaceAtlasCommand: ParsableCommand {
                       VerifyCommand.self, ImportParamsCommand.self, AnonymizeCommand.self, PrivacyAuditCommand.self,
                       AtlasCommand.self, ExportCommand.self, RenderCommand.self, MatchCommand.self, EvaluateCommand.self,
                       SynthCommand.self, CohortCommand.self, ActionUnitStatsCommand.self,
-                      TrainDiagnoserCommand.self, DiagnoseCommand.self, ExplainCommand.self]
+                      TrainDiagnoserCommand.self, DiagnoseCommand.self, ExplainCommand.self, TFLiteCommand.self]
     )
 }
 
