@@ -20,7 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-            "Atlas", "Matching", "Evaluation", "RealFaces", "TFLiteFormat",
+            "Atlas", "Matching", "Evaluation", "RealFaces", "TFLiteFormat", "TFLiteInference",
         ]),
     ],
     dependencies: [
@@ -86,6 +86,7 @@ let package = Package(
         // Vectorised convolution kernels (AVX-512, AVX2 or portable C, chosen at run time); optimised in debug builds too.
         .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "NeuralNet", dependencies: ["CBLAS", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
+        .target(name: "TFLiteInference", dependencies: ["TFLiteFormat", "NeuralNet", "FaceAtlasCore"]),
         .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -109,7 +110,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces", "TFLiteFormat",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces", "TFLiteFormat", "TFLiteInference",
             ]
         ),
 
@@ -117,6 +118,7 @@ let package = Package(
         .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "FaceAtlasCore"]),
+        .testTarget(name: "TFLiteInferenceTests", dependencies: ["TFLiteInference", "TFLiteFormat", "NeuralNet", "Imaging", "FaceAtlasCore"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),

@@ -78,6 +78,13 @@ public struct TFLiteOperatorCode: Hashable, Sendable, CustomStringConvertible {
     /// The operator's version (the parameters it was written with).
     public var version: Int32
 
+    /// An operator-table entry.
+    public init(builtin: TFLiteBuiltinOperator, customName: String? = nil, version: Int32 = 1) {
+        self.builtin = builtin
+        self.customName = customName
+        self.version = version
+    }
+
     public var description: String {
         if builtin == .custom { return "CUSTOM(\(customName ?? "unnamed"))" }
         return builtin.name
