@@ -28,6 +28,8 @@ public final class TFLiteInterpreter {
 
     private let graph: TFLiteSubgraph
     private let steps: [Step]
+    /// Per step, the computed tensors it reads for the last time (freed after it).
+    private let releases: [[Int]]
     private let constants: [Int: [Float]]
 
     /// A value flowing through the graph: rank-4 tensors in NCHW, others flat in the file's (row-major NHWC) order.
@@ -181,6 +183,10 @@ public final class TFLiteInterpreter {
         self.constants = constants
         self.graph = graph
         self.steps = steps
+        var lastUse: [Int: Int] = [:]
+        for (k, step) in steps.enumerated() { for t in Self.inputs(of: step) { lastUse[t] = k } }
+        let kept = Set(graph.outputs)
+        releases = steps.indices.map { k in lastUse.filter { $0.value == k && !kept.contains($0.key) }.map(\.key) }
     }
 
     /// TensorFlow's padding before (top, left) and after (bottom, right) for an output of the declared size.
@@ -228,7 +234,8 @@ public final class TFLiteInterpreter {
             case .flat(_, let data): return data
             }
         }
-        for step in steps {
+        for (k, step) in steps.enumerated() {
+            defer { for t in releases[k] { values[t] = nil } }
             switch step {
             case let .convolution(conv, input, output, pad, activation):
                 var x = planes(input)
@@ -242,7 +249,7 @@ public final class TFLiteInterpreter {
                 x.data.withUnsafeMutableBufferPointer { p in
                     for q in 0..<(x.shape[0] * channels) {
                         let a = slopes[q % channels]
-                        for i in (q * plane)..<((q + 1) * plane) where p[i] < 0 { p[i] *= a }
+                        for i in (q * plane)..<((q + 1) * plane) { p[i] = max(p[i], 0) + a * min(p[i], 0) }
                     }
                 }
                 values[output] = .planes(x)
@@ -289,6 +296,17 @@ public final class TFLiteInterpreter {
             }
         }
         return graph.outputs.map(flat)
+    }
+
+    /// The tensors a step reads.
+    static func inputs(of step: Step) -> [Int] {
+        switch step {
+        case let .convolution(_, input, _, _, _), let .depthwise(_, input, _, _, _, _, _, _), let .prelu(input, _, _),
+             let .activation(input, _, _), let .maxPool(input, _, _, _, _, _, _), let .pad(input, _, _), let .reshape(input, _):
+            return [input]
+        case let .add(a, b, _, _): return [a, b]
+        case let .concatenation(inputs, _, _): return inputs
+        }
     }
 
     static func activate(_ x: Tensor, _ activation: TFLiteActivation) -> Tensor {
