@@ -20,7 +20,7 @@ let package = Package(
         .library(name: "FaceAtlas", targets: [
             "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render",
             "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-            "Atlas", "Matching", "Evaluation", "RealFaces", "TFLiteFormat", "TFLiteInference",
+            "Atlas", "Matching", "Evaluation", "RealFaces", "TFLiteFormat", "TFLiteInference", "DenseLandmarks",
         ]),
     ],
     dependencies: [
@@ -87,6 +87,7 @@ let package = Package(
         .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "NeuralNet", dependencies: ["CBLAS", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
         .target(name: "TFLiteInference", dependencies: ["TFLiteFormat", "NeuralNet", "FaceAtlasCore"]),
+        .target(name: "DenseLandmarks", dependencies: ["TFLiteInference", "TFLiteFormat", "Tracking", "Imaging", "FaceAtlasCore"]),
         .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -110,7 +111,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "FaceAtlasCore", "Numerics", "NumPyFormat", "Imaging", "Mesh", "Render", "FaceModel", "ModelAuthoring", "Landmarks", "Fitting", "ParameterFiles", "Tracking",
-                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces", "TFLiteFormat", "TFLiteInference",
+                "Atlas", "Matching", "Evaluation", "Cohort", "NeuralNet", "Diagnosis", "RealFaces", "TFLiteFormat", "TFLiteInference", "DenseLandmarks",
             ]
         ),
 
@@ -119,6 +120,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "FaceAtlasCore"]),
         .testTarget(name: "TFLiteInferenceTests", dependencies: ["TFLiteInference", "TFLiteFormat", "NeuralNet", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "DenseLandmarksTests", dependencies: ["DenseLandmarks", "Landmarks", "Render", "FaceModel", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "MeshTests", dependencies: ["Mesh"]),

@@ -3,6 +3,7 @@ import FaceAtlasCore
 import Foundation
 import Landmarks
 import Tracking
+import DenseLandmarks
 
 /// `faceatlas track`: a video (or photographs) → a 68-point landmark sequence (and face crops).
 struct TrackCommand: ParsableCommand {
@@ -37,10 +38,40 @@ struct TrackCommand: ParsableCommand {
     var allowSeveralFaces = false
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+    @Option(help: "Landmarks: 'dlib' (68 iBUG points, FaceAtlas's CSV) or 'mediapipe' (468 face-mesh points, MediaPipe's CSV layout).")
+    var landmarker: Landmarker = .dlib
+    @Option(help: "The MediaPipe models' folder (default: Templates/build/mediapipe, from scripts/fetch-mediapipe).")
+    var mediapipeModels: String?
     @Option(help: "The landmark CSV to write.")
     var out: String
 
+    enum Landmarker: String, ExpressibleByArgument { case dlib, mediapipe }
+
+    /// `--landmarker mediapipe`: MediaPipe's face mesh on FaceAtlas's TFLite interpreter.
+    func runMediaPipe() throws {
+        let urls = inputs.map { URL(fileURLWithPath: $0) }
+        let models = mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.templates.appendingPathComponent("build/mediapipe")
+        var reporter: ProgressReporter?
+        let start = Date()
+        let rows = try DenseSequenceTracker.track(urls, fps: fps, models: models) { _, total in
+            if reporter == nil { reporter = ProgressReporter("track", total: total, quiet: quiet) }
+            reporter?.advance()
+        }
+        reporter?.finish()
+        let outURL = URL(fileURLWithPath: out)
+        try MediaPipeCSV.write(rows, to: outURL)
+        if !quiet {
+            let seconds = Date().timeIntervalSince(start)
+            print(String(format: "%d frames (%d with a face) in %.1f s (%.1f frames/s) → %@", rows.count,
+                         rows.filter { $0.result.points != nil }.count, seconds, Double(rows.count) / max(seconds, 1e-9), outURL.path))
+        }
+    }
+
     func run() throws {
+        if landmarker == .mediapipe {
+            try runReportingErrors { try runMediaPipe() }
+            return
+        }
         try runReportingErrors {
             var options = TrackingOptions()
             options.decode.fps = fps
