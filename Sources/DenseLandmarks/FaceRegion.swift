@@ -49,26 +49,42 @@ public struct FaceRegion: Sendable, Equatable {
         let scale = (range.upperBound - range.lowerBound) / 255
         let channels = image.channels
         let (w, h) = (image.width, image.height)
+        let gray = channels < 3
         image.pixels.withUnsafeBufferPointer { px in
-            func sample(_ x: Int, _ y: Int, _ ch: Int) -> Float {
-                if x < 0 || y < 0 || x >= w || y >= h {
-                    guard replicate else { return 0 }
-                    let (cx, cy) = (min(max(x, 0), w - 1), min(max(y, 0), h - 1))
-                    return Float(px[(cy * w + cx) * channels + (channels >= 3 ? ch : 0)])
-                }
-                return Float(px[(y * w + x) * channels + (channels >= 3 ? ch : 0)])
-            }
-            for j in 0..<side {
-                for i in 0..<side {
-                    // Output pixel (i, j) sits at i/side, j/side of the region (its corners map to 0 and side).
-                    let (u, v) = ((Double(i) / Double(side) - 0.5) * size.x, (Double(j) / Double(side) - 0.5) * size.y)
-                    let sx = center.x + c * u - s * v, sy = center.y + s * u + c * v
-                    let (x0, y0) = (Int(sx.rounded(.down)), Int(sy.rounded(.down)))
-                    let (fx, fy) = (Float(sx - Double(x0)), Float(sy - Double(y0)))
-                    for ch in 0..<3 {
-                        let top = sample(x0, y0, ch) * (1 - fx) + sample(x0 + 1, y0, ch) * fx
-                        let bottom = sample(x0, y0 + 1, ch) * (1 - fx) + sample(x0 + 1, y0 + 1, ch) * fx
-                        out[(j * side + i) * 3 + ch] = (top * (1 - fy) + bottom * fy) * scale + range.lowerBound
+            out.withUnsafeMutableBufferPointer { dst in
+                for j in 0..<side {
+                    let v = (Double(j) / Double(side) - 0.5) * size.y
+                    for i in 0..<side {
+                        // Output pixel (i, j) sits at i/side, j/side of the region (its corners map to 0 and side).
+                        let u = (Double(i) / Double(side) - 0.5) * size.x
+                        let sx = center.x + c * u - s * v, sy = center.y + s * u + c * v
+                        let fx0 = sx.rounded(.down), fy0 = sy.rounded(.down)
+                        let (fx, fy) = (Float(sx - fx0), Float(sy - fy0))
+                        let o = (j * side + i) * 3
+                        let inside = fx0 >= 0 && fy0 >= 0 && fx0 < Double(w - 1) && fy0 < Double(h - 1)
+                        if !inside && !replicate && (fx0 < -1 || fy0 < -1 || fx0 >= Double(w) || fy0 >= Double(h)) {
+                            for ch in 0..<3 { dst[o + ch] = range.lowerBound }
+                            continue
+                        }
+                        let x0 = Int(fx0), y0 = Int(fy0)
+                        // The four neighbours' offsets (clamped to the edge, or marked outside for zero padding).
+                        func offset(_ x: Int, _ y: Int) -> Int {
+                            if x >= 0 && y >= 0 && x < w && y < h { return (y * w + x) * channels }
+                            return replicate ? (min(max(y, 0), h - 1) * w + min(max(x, 0), w - 1)) * channels : -1
+                        }
+                        let (a, b, cc, d) = inside
+                            ? ((y0 * w + x0) * channels, (y0 * w + x0 + 1) * channels, ((y0 + 1) * w + x0) * channels, ((y0 + 1) * w + x0 + 1) * channels)
+                            : (offset(x0, y0), offset(x0 + 1, y0), offset(x0, y0 + 1), offset(x0 + 1, y0 + 1))
+                        let (wa, wb, wc, wd) = ((1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy)
+                        for ch in 0..<3 {
+                            let k = gray ? 0 : ch
+                            var value = Float(0)
+                            if a >= 0 { value += wa * Float(px[a + k]) }
+                            if b >= 0 { value += wb * Float(px[b + k]) }
+                            if cc >= 0 { value += wc * Float(px[cc + k]) }
+                            if d >= 0 { value += wd * Float(px[d + k]) }
+                            dst[o + ch] = value * scale + range.lowerBound
+                        }
                     }
                 }
             }

@@ -2,6 +2,8 @@ import ArgumentParser
 import FaceAtlasCore
 import Foundation
 import Tracking
+import DenseLandmarks
+import NeuralNet
 
 extension BenchCommand {
     /// `faceatlas bench track`: decoding and tracking speed on a 720 × 576 video.
@@ -21,6 +23,43 @@ extension BenchCommand {
         @Option(help: "Length of the test video in seconds.") var seconds = 40
         @Option(help: "Frames sampled per second.") var fps: Double = 5
         @Flag(help: "Print JSON.") var json = false
+        @Option(help: "Landmarker: 'dlib' or 'mediapipe' (MediaPipe's face mesh on FaceAtlas's TFLite interpreter; threads from OPENBLAS_NUM_THREADS, else all cores).")
+        var landmarker: TrackCommand.Landmarker = .dlib
+
+        /// MediaPipe mode: frames decoded in colour into memory, then tracked alone (detection, mesh, next region).
+        struct MediaPipeReport: Encodable {
+            var landmarker = "mediapipe"
+            var width: Int, height: Int, frames: Int, framesWithFace: Int, detections: Int, threads: Int
+            var trackingFramesPerSecond: Double, trackingMillisecondsPerFrame: Double
+        }
+
+        func runMediaPipe(video url: URL) throws {
+            let decoder = try VideoDecoder(url: url, options: DecodeOptions(fps: fps, color: true))
+            var frames: [VideoFrame] = []
+            while let frame = try decoder.next() { frames.append(frame) }
+            decoder.close()
+            guard let first = frames.first else { throw FileError(url, "ffmpeg decoded no frames from the video") }
+            let tracker = try MediaPipeFaceTracker(models: ProjectPaths.templates.appendingPathComponent("build/mediapipe"))
+            _ = try tracker.track(first.image)
+            tracker.reset()
+            var found = 0, detections = 0
+            let start = DispatchTime.now()
+            for frame in frames {
+                let result = try tracker.track(frame.image)
+                if result.points != nil { found += 1 }
+                if result.detectionScore != nil { detections += 1 }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let report = MediaPipeReport(width: first.image.width, height: first.image.height, frames: frames.count, framesWithFace: found,
+                                         detections: detections, threads: ComputeThreads.count,
+                                         trackingFramesPerSecond: Double(frames.count) / seconds, trackingMillisecondsPerFrame: 1000 * seconds / Double(frames.count))
+            if json { try printJSON(report) } else {
+                print(String(format: "video: %d×%d sampled at %g FPS: %d frames (%d with a face; %d detections)",
+                             report.width, report.height, fps, report.frames, report.framesWithFace, report.detections))
+                print(String(format: "tracking (mediapipe): %.1f frames/s (%.2f ms/frame, %d threads)", report.trackingFramesPerSecond,
+                             report.trackingMillisecondsPerFrame, report.threads))
+            }
+        }
 
         func run() throws {
             try runReportingErrors {
@@ -37,6 +76,7 @@ extension BenchCommand {
                         try BenchmarkVideo.make(photos: sources, seconds: seconds, to: url)
                     }
                     defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+                    if landmarker == .mediapipe { try runMediaPipe(video: url); return }
                     let report = try TrackingBenchmark.run(video: url, fps: fps)
                     if json {
                         try printJSON(report)
