@@ -118,8 +118,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "FaceAtlasCore"]),
-        .testTarget(name: "TFLiteInferenceTests", dependencies: ["TFLiteInference", "TFLiteFormat", "NeuralNet", "Imaging", "FaceAtlasCore"]),
+        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
+        .testTarget(name: "TFLiteInferenceTests", dependencies: ["TFLiteInference", "TFLiteFormat", "NeuralNet", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "DenseLandmarksTests", dependencies: ["DenseLandmarks", "Landmarks", "Render", "FaceModel", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "Numerics"], resources: [.copy("Corpus")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),

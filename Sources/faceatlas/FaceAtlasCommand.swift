@@ -32,6 +32,9 @@ enum ProjectPaths {
         }
         return cwd
     }
+
+    /// MediaPipe's face models, as `scripts/fetch-mediapipe` places them (`Templates/build/mediapipe/`).
+    static var mediaPipeModels: URL { templates.appendingPathComponent("build/mediapipe") }
 }
 
 /// Turns library errors into a clean message and a non-zero exit.

@@ -30,7 +30,7 @@ extension BenchCommand {
 
         func run() throws {
             try runReportingErrors {
-                let folder = models.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.templates.appendingPathComponent("build/mediapipe")
+                let folder = models.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.mediaPipeModels
                 var figures: [Figure] = []
                 for name in ["face_detection_short_range", "face_landmark", "iris_landmark"] {
                     let url = folder.appendingPathComponent("\(name).tflite")

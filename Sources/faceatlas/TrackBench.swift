@@ -39,7 +39,7 @@ extension BenchCommand {
             while let frame = try decoder.next() { frames.append(frame) }
             decoder.close()
             guard let first = frames.first else { throw FileError(url, "ffmpeg decoded no frames from the video") }
-            let tracker = try MediaPipeFaceTracker(models: ProjectPaths.templates.appendingPathComponent("build/mediapipe"))
+            let tracker = try MediaPipeFaceTracker(models: ProjectPaths.mediaPipeModels)
             _ = try tracker.track(first.image)
             tracker.reset()
             var found = 0, detections = 0

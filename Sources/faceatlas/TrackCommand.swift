@@ -50,7 +50,7 @@ struct TrackCommand: ParsableCommand {
     /// `--landmarker mediapipe`: MediaPipe's face mesh on FaceAtlas's TFLite interpreter.
     func runMediaPipe() throws {
         let urls = inputs.map { URL(fileURLWithPath: $0) }
-        let models = mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.templates.appendingPathComponent("build/mediapipe")
+        let models = mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.mediaPipeModels
         var reporter: ProgressReporter?
         let start = Date()
         let rows = try DenseSequenceTracker.track(urls, fps: fps, models: models) { _, total in

@@ -10,7 +10,7 @@ import Testing
 
 func distance<V: SIMD>(_ a: V, _ b: V) -> Double where V.Scalar == Double { ((a - b) * (a - b)).sum().squareRoot() }
 
-let mediaPipeFolder = AtlasFixture.projectRoot.appendingPathComponent("Templates/build/mediapipe")
+let mediaPipeFolder = MediaPipeData.folder
 
 @Suite struct DenseLandmarksTests {
     @Test func regionMapsItsCornersAndTurnsClockwise() {

@@ -1,22 +1,9 @@
 import FaceAtlasCore
+import FaceAtlasTestSupport
 import Foundation
+import Numerics
 import Testing
 @testable import TFLiteFormat
-
-/// The MediaPipe models that `scripts/fetch-mediapipe` (run by `scripts/bootstrap`) places in Templates/build/mediapipe.
-enum MediaPipeModels {
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Templates/build/mediapipe")
-
-    static func url(_ name: String) throws -> URL {
-        let url = folder.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FileError(url, "is missing: run scripts/fetch-mediapipe (scripts/bootstrap runs it)")
-        }
-        return url
-    }
-}
 
 /// What TensorFlow's own generated FlatBuffer code (the `tflite` package on PyPI) reads from a model.
 struct PythonDigest: Decodable {
@@ -29,20 +16,8 @@ struct PythonDigest: Decodable {
 
     static func of(_ url: URL) throws -> PythonDigest {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tflite_digest.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, url.path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FileError(url, "python3 tflite_digest.py failed (pip install tflite; scripts/bootstrap does): \(String(decoding: message, as: UTF8.self).suffix(300))")
-        }
-        return try JSONDecoder().decode(PythonDigest.self, from: data)
+        let output = try TestProcess.run(["python3", script.path, url.path])  // needs `tflite` (scripts/bootstrap installs it)
+        return try JSONDecoder().decode(PythonDigest.self, from: Data(output.utf8))
     }
 }
 
@@ -66,7 +41,7 @@ struct PythonDigest: Decodable {
 
     /// The graphs are what the issue says they are: 468 points × 3 plus a face flag; 71 eye-contour and brow points and 5 iris points.
     @Test(arguments: expected) func graphHasTheExpectedPortsAndOperators(_ expected: Expected) throws {
-        let model = try TFLiteModel(contentsOf: try MediaPipeModels.url(expected.file))
+        let model = try TFLiteModel(contentsOf: try MediaPipeData.model(expected.file))
         #expect(model.version == 3 && model.subgraphs.count == 1)
         #expect(model.main.inputs.map { model.main.tensors[$0].shape } == expected.inputs)
         #expect(model.main.outputs.map { model.main.tensors[$0].shape } == expected.outputs)
@@ -89,7 +64,7 @@ struct PythonDigest: Decodable {
 
     /// FaceAtlas's reader and TensorFlow's generated reader agree on every tensor, operator and constant.
     @Test(arguments: expected.map(\.file)) func agreesWithTensorFlowsOwnReader(_ file: String) throws {
-        let url = try MediaPipeModels.url(file)
+        let url = try MediaPipeData.model(file)
         let model = try TFLiteModel(contentsOf: url)
         let digest = try PythonDigest.of(url)
         let g = model.main
@@ -110,8 +85,7 @@ struct PythonDigest: Decodable {
 
     /// The test writer's FlatBuffers are real ones: TensorFlow's generated reader reads the tiny graph too.
     @Test func tinyModelIsReadableByTensorFlowsReader() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("TFLiteTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = AtlasFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("tiny.tflite")
         try Data(TinyModel().bytes()).write(to: url)
@@ -123,8 +97,8 @@ struct PythonDigest: Decodable {
 
     /// Damage to a real model (1.2 MB) is reported, never a trap.
     @Test func damageToARealModelIsReported() throws {
-        let seed = [UInt8](try Data(contentsOf: try MediaPipeModels.url("face_landmark.tflite")))
-        var rng = SplitMix(seed: 7)
+        let seed = [UInt8](try Data(contentsOf: try MediaPipeData.model("face_landmark.tflite")))
+        var rng = SeededGenerator(seed: 7)
         for _ in 0..<60 {
             var bytes = seed
             // The FlatBuffer's tables and vectors of offsets sit outside the weight data: damage near them.

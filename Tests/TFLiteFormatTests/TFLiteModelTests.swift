@@ -1,5 +1,6 @@
 import FaceAtlasCore
 import Foundation
+import Numerics
 import Testing
 @testable import TFLiteFormat
 
@@ -140,7 +141,7 @@ func expectFileError(_ fragment: String, sourceLocation: SourceLocation = #_sour
     /// `FileError`, never a trap: offsets, lengths and indices are all checked before use.
     @Test func randomDamageIsReportedNotACrash() throws {
         let seed = TinyModel().bytes()
-        var rng = SplitMix(seed: 20261203)
+        var rng = SeededGenerator(seed: 20261203)
         var refused = 0
         for _ in 0..<3000 {
             var bytes = seed
@@ -168,18 +169,5 @@ func expectFileError(_ fragment: String, sourceLocation: SourceLocation = #_sour
             }
         }
         #expect(refused > 300, "most damage must be detected (\(refused) of 3000 refused)")
-    }
-}
-
-/// SplitMix64, a small deterministic generator for the damage tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

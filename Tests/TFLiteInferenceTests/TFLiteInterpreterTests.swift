@@ -1,24 +1,14 @@
 import FaceAtlasCore
+import FaceAtlasTestSupport
 import Foundation
 import NeuralNet
 import Testing
 import TFLiteFormat
 @testable import TFLiteInference
 
-/// The MediaPipe models that `scripts/fetch-mediapipe` (run by `scripts/bootstrap`) places in Templates/build/mediapipe.
-func mediaPipeModel(_ name: String) throws -> URL {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Templates/build/mediapipe/\(name)")
-    guard FileManager.default.fileExists(atPath: url.path) else {
-        throw FileError(url, "is missing: run scripts/fetch-mediapipe (scripts/bootstrap runs it)")
-    }
-    return url
-}
-
 /// The outputs of Google's LiteRT interpreter (TensorFlow Lite's own runtime, reference kernels) on `inputs`.
 func liteRTOutputs(model: URL, inputs: [[Float]]) throws -> [[Double]] {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("TFLiteInferenceTests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = AtlasFixture.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     var paths: [String] = []
     for (k, input) in inputs.enumerated() {
@@ -27,20 +17,8 @@ func liteRTOutputs(model: URL, inputs: [[Float]]) throws -> [[Double]] {
         paths.append(url.path)
     }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("litert_run.py")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script.path, model.path] + paths
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw FileError(model, "LiteRT failed (pip install ai-edge-litert; scripts/bootstrap does): \(String(decoding: message, as: UTF8.self).suffix(400))")
-    }
-    return try JSONDecoder().decode([[Double]].self, from: data)
+    let output = try TestProcess.run(["python3", script.path, model.path] + paths)  // needs ai-edge-litert (scripts/bootstrap installs it)
+    return try JSONDecoder().decode([[Double]].self, from: Data(output.utf8))
 }
 
 @Suite struct TFLiteInterpreterTests {
@@ -58,7 +36,7 @@ func liteRTOutputs(model: URL, inputs: [[Float]]) throws -> [[Double]] {
     /// Every output of every MediaPipe face model agrees with TensorFlow Lite's own runtime to float32 rounding.
     @Test(arguments: ["face_detection_short_range.tflite", "face_landmark.tflite", "iris_landmark.tflite"])
     func agreesWithLiteRT(_ file: String) throws {
-        let url = try mediaPipeModel(file)
+        let url = try MediaPipeData.model(file)
         let interpreter = try TFLiteInterpreter(model: try TFLiteModel(contentsOf: url))
         let size = interpreter.inputShapes[0].reduce(1, *)
         for (k, input) in Self.inputs(count: size, seed: 42).enumerated() {
@@ -76,7 +54,7 @@ func liteRTOutputs(model: URL, inputs: [[Float]]) throws -> [[Double]] {
 
     @Test func refusesAGraphWithAnOperatorItDoesNotRun() throws {
         // Face Mesh "with attention" uses custom operators (its landmark refinement): refused by name, at load.
-        let url = try mediaPipeModel("face_landmark.tflite")
+        let url = try MediaPipeData.model("face_landmark.tflite")
         let model = try TFLiteModel(contentsOf: url)
         var broken = model
         broken.subgraphs[0].operators[5].code = TFLiteOperatorCode(builtin: .custom, customName: "Landmarks2TransformMatrix", version: 1)
@@ -89,7 +67,7 @@ func liteRTOutputs(model: URL, inputs: [[Float]]) throws -> [[Double]] {
     }
 
     @Test func refusesInputsOfTheWrongSize() throws {
-        let interpreter = try TFLiteInterpreter(model: try TFLiteModel(contentsOf: try mediaPipeModel("iris_landmark.tflite")))
+        let interpreter = try TFLiteInterpreter(model: try TFLiteModel(contentsOf: try MediaPipeData.model("iris_landmark.tflite")))
         #expect(throws: UsageError.self) { _ = try interpreter.run([[0, 1, 2]]) }
         #expect(throws: UsageError.self) { _ = try interpreter.run([]) }
     }
