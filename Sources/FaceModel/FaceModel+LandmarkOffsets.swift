@@ -14,16 +14,51 @@ extension FaceModel {
     public func withLandmarks(movedBy offsets: [SIMD3<Float>]) -> FaceModel {
         precondition(offsets.count == LandmarkEmbedding.count, "one offset per landmark")
         var out = self
+        let current = landmarkPositions()
+        let movable = (0..<LandmarkEmbedding.count).filter { !LandmarkEmbedding.contourIndices.contains($0) && landmarks.isDefined($0) }
+        let moved = surfacePoints(at: current, triangles: landmarks.triangles, movedBy: offsets, only: movable) { i in
+            // An eyelid point stays on its own lid: on the same side of the line through its eye's corners.
+            Self.eyelidCorners[i].map { (current[$0.0], current[$0.1]) }
+        }
+        for (i, point) in moved {
+            out.landmarks.triangles[i] = Int32(point.triangle)
+            out.landmarks.barycentric[i] = point.barycentric
+        }
+        return out
+    }
+
+    /// This model with each dense landmark (`denseLandmarks`) moved as `withLandmarks(movedBy:)` moves the
+    /// iBUG points: to the skin point nearest to where it is plus `offsets[i]`, on its own side of the jaw.
+    /// Unchanged without a dense embedding.
+    public func withDenseLandmarks(movedBy offsets: [SIMD3<Float>]) -> FaceModel {
+        guard let dense = denseLandmarks else { return self }
+        precondition(offsets.count == dense.count, "one offset per dense landmark")
+        var out = self
+        let current = dense.positions(on: mesh.positions, triangles: mesh.triangles)
+        let moved = surfacePoints(at: current, triangles: dense.triangles, movedBy: offsets,
+                                  only: (0..<dense.count).filter(dense.isDefined)) { _ in nil }
+        for (i, point) in moved {
+            out.denseLandmarks!.triangles[i] = Int32(point.triangle)
+            out.denseLandmarks!.barycentric[i] = point.barycentric
+        }
+        return out
+    }
+
+    /// For each point `i` of `only` (at `current[i]` on triangle `triangles[i]`), the skin point nearest to
+    /// `current[i] + offsets[i]` whose triangle's jaw weight is within `landmarkJawWeightTolerance` of the old
+    /// one's and, when `line(i)` gives a line (front view), on the same side of it. Zero and non-finite
+    /// offsets leave a point out.
+    func surfacePoints(at current: [SIMD3<Float>], triangles owners: [Int32], movedBy offsets: [SIMD3<Float>], only indices: [Int],
+                       line: (Int) -> (SIMD3<Float>, SIMD3<Float>)?) -> [(Int, (triangle: Int, barycentric: SIMD3<Float>))] {
         let positions = mesh.positions
         let triangles = mesh.triangles
-        let current = landmarkPositions()
         // Candidate triangles: skin only when the mesh names its parts (eyeballs and teeth are not annotated).
         let skin = mesh.partNames.firstIndex(of: "skin").map(UInt8.init)
         let candidates = triangles.indices.filter { t in
             guard let skin, t < mesh.triangleParts.count else { return true }
             return mesh.triangleParts[t] == skin
         }
-        // A landmark stays on its own side of the jaw: an inner-lip point moved forward must land on its own lip,
+        // A point stays on its own side of the jaw: an inner-lip point moved forward must land on its own lip,
         // not on the other one (which would make the mouth's opening invisible to it).
         let jawWeights = jaw?.weights
         func jawWeight(_ t: Int) -> Float {
@@ -31,20 +66,17 @@ extension FaceModel {
             let f = triangles[t]
             return (w[Int(f.x)] + w[Int(f.y)] + w[Int(f.z)]) / 3
         }
-        for i in 0..<LandmarkEmbedding.count where !LandmarkEmbedding.contourIndices.contains(i) && landmarks.isDefined(i) {
+        var out: [(Int, (triangle: Int, barycentric: SIMD3<Float>))] = []
+        for i in indices {
             let d = offsets[i]
             guard d.x.isFinite, d.y.isFinite, d.z.isFinite, d != .zero else { continue }
             let target = current[i] + d
-            let ownJawWeight = jawWeight(Int(landmarks.triangles[i]))
-            // An eyelid point stays on its own lid: on the same side of the line through its eye's corners.
-            let lid = Self.eyelidCorners[i].map { corners -> (SIMD3<Float>, SIMD3<Float>, Float) in
-                let a = current[corners.0], b = current[corners.1]
-                return (a, b, Self.side(current[i], of: (a, b)))
-            }
+            let ownJawWeight = jawWeight(Int(owners[i]))
+            let side = line(i).map { ($0.0, $0.1, Self.side(current[i], of: $0)) }
             var best = (distance: Float.infinity, triangle: -1, barycentric: SIMD3<Float>.zero)
             for t in candidates where abs(jawWeight(t) - ownJawWeight) <= Self.landmarkJawWeightTolerance {
                 let f = triangles[t]
-                if let (a, b, own) = lid {
+                if let (a, b, own) = side {
                     let centroid = (positions[Int(f.x)] + positions[Int(f.y)] + positions[Int(f.z)]) / 3
                     if Self.side(centroid, of: (a, b)) * own <= 0 { continue }
                 }
@@ -58,9 +90,7 @@ extension FaceModel {
                 let e = ((p - target) * (p - target)).sum()
                 if e < best.distance { best = (e, t, w) }
             }
-            guard best.triangle >= 0 else { continue }
-            out.landmarks.triangles[i] = Int32(best.triangle)
-            out.landmarks.barycentric[i] = best.barycentric
+            if best.triangle >= 0 { out.append((i, (best.triangle, best.barycentric))) }
         }
         return out
     }
@@ -81,7 +111,7 @@ extension FaceModel {
 
     /// Barycentric coordinates of the point of triangle (a, b, c) nearest to `p` (Ericson, Real-Time Collision
     /// Detection, 5.1.5).
-    static func closestPoint(on triangle: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>), to p: SIMD3<Float>) -> SIMD3<Float> {
+    public static func closestPoint(on triangle: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>), to p: SIMD3<Float>) -> SIMD3<Float> {
         let (a, b, c) = triangle
         func dot(_ u: SIMD3<Float>, _ v: SIMD3<Float>) -> Float { (u * v).sum() }
         let ab = b - a, ac = c - a, ap = p - a

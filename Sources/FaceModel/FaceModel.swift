@@ -46,6 +46,9 @@ public struct FaceModel: Sendable {
     public var expressionPriorWeights: [Float] = []
     /// The relative strength of the sparsity prior on the jaw opening, in AU26 units (1 = the base weight).
     public var jawPriorWeight: Float = 1
+    /// MediaPipe Face Mesh's 468 points on the surface, when the model has been calibrated for them
+    /// (`faceatlas model calibrate-mediapipe`); nil otherwise.
+    public var denseLandmarks: SurfacePointEmbedding?
 
     /// The prior weight of expression component `j` (1 when the model gives none).
     public func expressionPriorWeight(_ j: Int) -> Float {
@@ -117,6 +120,10 @@ public struct FaceModel: Sendable {
         try check(expressionPriorWeights.isEmpty || expressionPriorWeights.count == expressionCount,
                   "expression prior weights: \(expressionPriorWeights.count) entries for \(expressionCount) components")
         try check((expressionPriorWeights + [jawPriorWeight]).allSatisfy { $0.isFinite && $0 >= 0 }, "a prior weight is negative or not finite")
+        if let dense = denseLandmarks {
+            try check(dense.triangles.allSatisfy { $0 >= -1 && $0 < mesh.triangleCount }, "a dense landmark names a triangle beyond the mesh")
+            try check(dense.spread.allSatisfy { $0.isFinite && $0 >= 0 }, "a dense landmark's spread is negative or not finite")
+        }
     }
 }
 

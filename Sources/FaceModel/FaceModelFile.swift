@@ -21,6 +21,7 @@ import NumPyFormat
 /// | `vertex_regions`, `vertex_organs`, `symmetry` | N u1, N u1, N i4 | semantics |
 /// | `wrinkle_AU<n>` | bytes u1 | a 16-bit greyscale PNG displacement map |
 /// | `expression_prior`, `jaw_prior` | E f4, 1 f4 | optional: relative sparsity-prior weight per expression component and of the jaw opening |
+/// | `dense_landmark_triangles`, `dense_landmark_barycentric`, `dense_landmark_spread` | D i4, D×3 f4, D f4 | optional: MediaPipe Face Mesh's 468 points on the surface and their calibration scatter (mm) |
 /// | `meta` | 0-d unicode | JSON: format, version, name, id, units, expressions, jaw, wrinkles, provenance, array hashes |
 ///
 /// The model id is `name` plus the first 12 hex digits of `sha256`, the SHA-256 over every
@@ -94,6 +95,11 @@ public enum FaceModelFile {
         let width = lm.contourCandidates.map(\.count).max() ?? 0
         let padded = lm.contourCandidates.flatMap { $0 + [Int32](repeating: -1, count: width - $0.count) }
         list.append(("contour_candidates", NumPyArray(int32: padded, shape: [lm.contourCandidates.count, width])))
+        if let dense = model.denseLandmarks {
+            list.append(("dense_landmark_triangles", NumPyArray(int32: dense.triangles, shape: [dense.count])))
+            list.append(("dense_landmark_barycentric", NumPyArray(float32: dense.barycentric.flatMap { [$0.x, $0.y, $0.z] }, shape: [dense.count, 3])))
+            list.append(("dense_landmark_spread", NumPyArray(float32: dense.spread, shape: [dense.count])))
+        }
         list.append(("vertex_regions", NumPyArray(uint8: model.vertexRegions, shape: [n])))
         list.append(("vertex_organs", NumPyArray(uint8: model.vertexOrgans, shape: [n])))
         list.append(("symmetry", NumPyArray(int32: model.symmetry, shape: [n])))
@@ -235,6 +241,15 @@ public enum FaceModelFile {
         var result = model
         if arrays["expression_prior"] != nil { result.expressionPriorWeights = try floats("expression_prior", shape: [e]) }
         if arrays["jaw_prior"] != nil { result.jawPriorWeight = try floats("jaw_prior", shape: [1])[0] }
+        if arrays["dense_landmark_triangles"] != nil {
+            let dt = try ints("dense_landmark_triangles", shape: [nil])
+            guard dt.allSatisfy({ $0 >= -1 && $0 < f }) else {
+                throw FileError(path, "a dense landmark names a triangle outside the mesh", at: "dense_landmark_triangles")
+            }
+            let db = try floats("dense_landmark_barycentric", shape: [dt.count, 3])
+            let ds = try floats("dense_landmark_spread", shape: [dt.count])
+            result.denseLandmarks = SurfacePointEmbedding(triangles: dt.map(Int32.init), barycentric: vectors3(db), spread: ds)
+        }
         do { try result.validate() } catch { throw FileError(path, "\(error)") }
         return (result, meta)
     }

@@ -23,6 +23,9 @@ public struct LandmarkFrame: Sendable {
     public var isValid: Bool
     /// Why the frame is not valid (for example "OpenFace: tracking failed" or "missing points (3 of 68)").
     public var invalidReason: String?
+    /// MediaPipe Face Mesh's 468 points in image pixels, when the landmarks came from it (`points` then holds
+    /// the 68 iBUG points read off them); a fitter with a dense embedding uses all of them. Nil otherwise.
+    public var densePoints: [SIMD2<Double>]?
 
     /// Creates a frame.
     /// - Parameters:
@@ -95,6 +98,8 @@ extension LandmarkFrame: Equatable {
             && lhs.confidence.count == rhs.confidence.count
             && zip(lhs.confidence, rhs.confidence).allSatisfy { $0.sameValue(as: $1) }
             && sameOptional3D(lhs.points3D, rhs.points3D)
+            && lhs.densePoints?.count == rhs.densePoints?.count
+            && zip(lhs.densePoints ?? [], rhs.densePoints ?? []).allSatisfy { $0.x.sameValue(as: $1.x) && $0.y.sameValue(as: $1.y) }
     }
 
     private static func sameOptional3D(_ lhs: [SIMD3<Double>]?, _ rhs: [SIMD3<Double>]?) -> Bool {

@@ -21,7 +21,7 @@ import Foundation
 /// are taken as normalized when every one of them lies in −1...2 (a face that runs off the
 /// image goes a little past 0...1); larger values are taken as pixels already and kept.
 /// MediaPipe's `z` (relative depth in units of the image width) is not kept: `points3D` is for
-/// millimetres.
+/// millimetres. The 468 mesh points are kept in pixels as `LandmarkFrame.densePoints`.
 enum MediaPipeFormat {
     /// One frame as read, before scaling: the mesh in file units (empty when no face was found).
     private struct RawFrame {
@@ -192,7 +192,9 @@ enum MediaPipeFormat {
                 return LandmarkFrame(time: frame.time, points: missing, isValid: false, invalidReason: "MediaPipe: no face detected")
             }
             let points = MediaPipeToIBUG.ibugPoints(from: frame.mesh).map { $0 * scale }
-            return LandmarkFrame(time: frame.time, points: points).invalidatingMissingPoints()
+            var out = LandmarkFrame(time: frame.time, points: points).invalidatingMissingPoints()
+            out.densePoints = frame.mesh.prefix(MediaPipeToIBUG.minimumLandmarkCount).map { $0 * scale }
+            return out
         }
         return LandmarkSequence(frames: frames, source: path, imageSize: imageSize)
     }

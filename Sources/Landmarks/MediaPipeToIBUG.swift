@@ -48,6 +48,14 @@ public enum MediaPipeToIBUG {
         78, 82, 13, 312, 308, 317, 14, 87,
     ]
 
+    /// The face mesh's outline (MediaPipe's `FACEMESH_FACE_OVAL`, from the forehead's top clockwise in the
+    /// image): points on the silhouette or the hairline, which slide over the skin as the head turns. The jaw
+    /// of the iBUG table (0...16) is read off these. A dense fit leaves them to the sliding jawline.
+    public static let faceOval: [Int] = [
+        10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+        152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    ]
+
     /// The fewest MediaPipe landmarks a frame must have for the table: the 468 mesh vertices
     /// (the 478-point Face Landmarker output adds iris points the table does not use).
     public static let minimumLandmarkCount = 468

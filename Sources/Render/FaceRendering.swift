@@ -77,10 +77,13 @@ public enum FaceRendering {
     }
 
     /// Renders the face with `parameters` in `view`.
-    /// - Parameter colors: vertex colours (linear RGB) to paint instead of the model's appearance.
+    /// - Parameters:
+    ///   - colors: vertex colours (linear RGB) to paint instead of the model's appearance.
+    ///   - camera: a camera to use instead of framing the face from `view`.
     public static func render(
         model: FaceModel, parameters: FaceParameters, view: StandardView, size: Int = 512,
-        showLandmarks: Bool = false, showRegions: Bool = false, wrinkles: Bool = true, colors customColors: [SIMD3<Float>]? = nil
+        showLandmarks: Bool = false, showRegions: Bool = false, wrinkles: Bool = true, colors customColors: [SIMD3<Float>]? = nil,
+        camera customCamera: Camera? = nil
     ) throws -> Image {
         var mesh = model.instance(parameters)
         var colors = customColors ?? FaceAppearance.colors(for: model)
@@ -94,7 +97,7 @@ public enum FaceRendering {
         settings.useVertexColors = true
         settings.partMaterials = Dictionary(uniqueKeysWithValues: mesh.partNames.map { ($0, Material(baseColor: .one, specular: $0 == "eyes" ? 0.6 : 0.1, shininess: $0 == "eyes" ? 90 : 18)) })
         if wrinkles { settings.normalMap = try wrinkleNormalMap(model: model, parameters: parameters) }
-        let camera = Camera.framing(mesh, view: view)
+        let camera = customCamera ?? Camera.framing(mesh, view: view)
         var image = Renderer(settings: settings).render(mesh, camera: camera)
         if showLandmarks {
             let points = model.landmarks.positions(on: mesh.positions, triangles: mesh.triangles)

@@ -142,7 +142,7 @@ public struct Renderer: Sendable {
     var samplesPerAxis: Int { min(max(settings.supersampling, 1), 8) }
 
     /// The visibility pass: the sample buffer and the transformed vertices.
-    private func visibility(_ mesh: TriangleMesh, camera: Camera) -> (SampleBuffer, Rasterizer.Vertices) {
+    func visibility(_ mesh: TriangleMesh, camera: Camera) -> (SampleBuffer, Rasterizer.Vertices) {
         let k = samplesPerAxis
         let buffer = SampleBuffer(width: settings.width * k, height: settings.height * k)
         let rasterizer = Rasterizer(

@@ -40,6 +40,7 @@ import Testing
         #expect(back.landmarks == model.landmarks)
         #expect(back.wrinkleMaps == model.wrinkleMaps)
         #expect(back.jaw == model.jaw)
+        #expect(back.denseLandmarks != nil && back.denseLandmarks == model.denseLandmarks)
     }
 
     @Test func tamperedArrayIsNamed() throws {
