@@ -23,6 +23,8 @@ public struct FitResult: Sendable {
         public var valid: [Bool]
         /// The fitted 2D (or 3D) landmark positions per frame.
         public var landmarks: [[SIMD3<Double>]]
+        /// The fitted positions of MediaPipe's dense points per frame, when the fit used them; empty otherwise.
+        public var densePoints: [[SIMD3<Double>]] = []
     }
 
     /// The camera model used.

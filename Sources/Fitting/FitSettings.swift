@@ -105,6 +105,12 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// follow the jaw bone's front edge; off for FaceAtlas's own models, whose bands were authored and
     /// calibrated for the nearest rule on both sides.
     public var farSideSilhouette: Bool? = nil
+    /// The weight of MediaPipe Face Mesh's points against the 68 iBUG points, when the model has a dense
+    /// embedding and the landmarks are dense (`ObservedSequence(_:dense:)`). Each point's weight is this times
+    /// 1 / (1 + (spread / noise)²), its calibration spread (`SurfacePointEmbedding.spread`) against one noise
+    /// unit in millimetres: the 468 points are not 468 independent measurements (one network predicts them all),
+    /// and points that slide with the silhouette or sit on smooth skin are pinned down less than eye corners.
+    public var denseLandmarkWeight = 0.25
     /// Worker threads for per-frame work (1 for one core; nil: all cores).
     public var threads: Int? = nil
 

@@ -141,7 +141,7 @@ extension SequenceFitter {
             var total = 0.0
             let project = projection(st, focal: focal, ctx)
             let jc = cos(st.theta), js = sin(st.theta)
-            for i in 0..<68 where obs.weights[t][i] > 0 {
+            for i in 0..<obs.weights[t].count where obs.weights[t][i] > 0 {
                 guard let p = point(i, st) else { continue }
                 let x = project(table.position(p, identity: beta, expression: st.psi, jawCos: jc, jawSin: js))
                 let d = difference(x, obs.points[t][i]) / ctx.sigma
@@ -387,7 +387,7 @@ extension SequenceFitter {
             let obs = ctx.observed
             let P = layout.frameCount, Q = layout.sharedCount, n = P + Q
             let dim = layout.camera == .metric3D ? 3 : 2
-            let maxRows = 68 * dim
+            let maxRows = obs.weights[t].count * dim
             let s = exp(st.logScale)
             let rot = st.rotation
             let K = layout.fitIdentity ? rows.identityCount : 0
@@ -405,7 +405,7 @@ extension SequenceFitter {
                 if Q > 0 { frameRows.initialize(repeating: 0, count: maxRows * P) }
                 let cols = columnBuffer.baseAddress!, offsets = cols + P, vals = valueBuffer.baseAddress!
                 var m = 0
-                for i in 0..<68 where weights[i] > 0 {
+                for i in 0..<weights.count where weights[i] > 0 {
                     guard let p = point(i, st) else { continue }
                     let base = p * tableStride
                     let idBase = base + 3, exBase = base + 3 + identityStride
@@ -893,14 +893,19 @@ extension SequenceFitter {
                 let obs = ctx.observed
                 var seq = FitResult.Sequence(time: obs.times, expression: [], jaw: [], rotation: [], translation: [], scale: [],
                                              residualPixels: [], residualNormalized: [], valid: [], landmarks: [])
+                let usesDense = (0..<obs.count).contains { t in obs.weights[t].dropFirst(LandmarkRows.ibugCount).contains { $0 > 0 } }
                 for t in 0..<obs.count {
                     let st = states[s][t]
                     var lm: [SIMD3<Double>] = []
                     var err = 0.0, count = 0.0
-                    for i in 0..<68 {
-                        guard let p = point(i, st) else { lm.append(SIMD3(repeating: .nan)); continue }
+                    var dense: [SIMD3<Double>] = []
+                    for i in 0..<obs.weights[t].count {
+                        guard let p = point(i, st) else {
+                            if i < LandmarkRows.ibugCount { lm.append(SIMD3(repeating: .nan)) } else { dense.append(SIMD3(repeating: .nan)) }
+                            continue
+                        }
                         let x = project(position(p, beta, st), st, focal: focal, ctx)
-                        lm.append(x)
+                        if i < LandmarkRows.ibugCount { lm.append(x) } else { dense.append(x) }
                         if obs.weights[t][i] > 0 {
                             let d = difference(x, obs.points[t][i])
                             err += (d * d).sum().squareRoot(); count += 1
@@ -916,6 +921,7 @@ extension SequenceFitter {
                     seq.residualNormalized.append(valid && count > 0 ? err / count / ctx.eyeDistance : .nan)
                     seq.valid.append(valid)
                     seq.landmarks.append(lm)
+                    if usesDense { seq.densePoints.append(dense) }
                 }
                 sequences.append(seq)
             }

@@ -60,6 +60,11 @@ public struct LandmarkCalibration: Sendable {
     public var normalStiffness = 50.0
     /// Relative ridge on every offset (keeps points that few faces see in place).
     public var ridge = 1e-3
+    /// Which points are calibrated: the 68 iBUG landmarks (`withLandmarks(movedBy:)`) or MediaPipe's dense
+    /// points (`withDenseLandmarks(movedBy:)`; the faces then hold dense frames, `ObservedSequence(_:dense:)`).
+    public enum Scheme: String, Sendable { case ibug, dense }
+    /// The points calibrated.
+    public var scheme = Scheme.ibug
     /// The share of each round's solution taken (below 1 damps the jumps of a landmark between triangles
     /// and of jawline correspondences from round to round).
     public var damping = 0.6
@@ -70,18 +75,27 @@ public struct LandmarkCalibration: Sendable {
     }
 
     /// Estimates offsets on `faces` for `model`, whose landmark embedding is the uncalibrated one.
-    /// Returns the offsets (68; zero for the jawline) and a report per round.
+    /// Returns the offsets (68, zero for the jawline; or one per dense point) and a report per round.
     public func estimate(model: FaceModel, faces: [Face], progress: ((Int, Round) -> Void)? = nil) throws -> (offsets: [SIMD3<Float>], rounds: [Round]) {
         guard !faces.isEmpty else { throw FittingError.noFrames }
-        var offsets = [SIMD3<Double>](repeating: .zero, count: 68)
+        let dense = scheme == .dense
+        guard !dense || model.denseLandmarks != nil else { throw FittingError.denseWithoutEmbedding }
+        let count = dense ? model.denseLandmarks!.count : LandmarkRows.ibugCount
+        let calibrated = dense ? 0..<count : 17..<count
+        // Row index of point i in the observations: the dense points follow the 68 iBUG points.
+        let first = dense ? LandmarkRows.ibugCount : 0
+        var offsets = [SIMD3<Double>](repeating: .zero, count: count)
         var report: [Round] = []
-        let normals = Self.landmarkNormals(model)
+        let normals = dense
+            ? Self.surfaceNormals(model, triangles: model.denseLandmarks!.triangles, barycentric: model.denseLandmarks!.barycentric)
+            : Self.surfaceNormals(model, triangles: model.landmarks.triangles, barycentric: model.landmarks.barycentric)
         for round in 0..<rounds {
-            let current = model.withLandmarks(movedBy: offsets.map(SIMD3<Float>.init))
+            let moves = offsets.map(SIMD3<Float>.init)
+            let current = dense ? model.withDenseLandmarks(movedBy: moves) : model.withLandmarks(movedBy: moves)
             let fitter = SequenceFitter(model: current, settings: settings)
             let fits = try faces.map { try fitter.fit([$0.sequence]) }
-            var h = [[Double]](repeating: [Double](repeating: 0, count: 9), count: 68)
-            var g = [SIMD3<Double>](repeating: .zero, count: 68)
+            var h = [[Double]](repeating: [Double](repeating: 0, count: 9), count: count)
+            var g = [SIMD3<Double>](repeating: .zero, count: count)
             var nmes: [Double] = [], norms: [Double] = []
             for (face, fit) in zip(faces, fits) {
                 let seq = fit.sequences[0], obs = face.sequence
@@ -98,19 +112,19 @@ public struct LandmarkCalibration: Sendable {
                     let s = seq.scale[t]
                     // ∂(image point)/∂(model offset): the scaled first two rows of R, the second negated (image y down).
                     let a0 = s * r.r0, a1 = -s * r.r1
-                    for i in 17..<68 where obs.weights[t][i] > 0 {
-                        let fitted = seq.landmarks[t][i]
+                    for i in calibrated where obs.weights[t][first + i] > 0 {
+                        let fitted = dense ? seq.densePoints[t][i] : seq.landmarks[t][i]
                         guard fitted.x.isFinite else { continue }
-                        let res = SIMD2(p[i].x - fitted.x, p[i].y - fitted.y)
+                        let res = SIMD2(p[first + i].x - fitted.x, p[first + i].y - fitted.y)
                         let e = (res * res).sum().squareRoot() / sigma
-                        let w = frameWeight * obs.weights[t][i] * (e <= huber ? 1 : huber / e) / (sigma * sigma)
+                        let w = frameWeight * obs.weights[t][first + i] * (e <= huber ? 1 : huber / e) / (sigma * sigma)
                         for row in 0..<3 { for col in 0..<3 { h[i][row * 3 + col] += w * (a0[row] * a0[col] + a1[row] * a1[col]) } }
                         g[i] += w * (a0 * res.x + a1 * res.y)
                     }
                 }
             }
             var largest = 0.0
-            for i in 17..<68 {
+            for i in calibrated {
                 let trace = (h[i][0] + h[i][4] + h[i][8]) / 3
                 guard trace > 0 else { continue }
                 var m = h[i]
@@ -126,7 +140,7 @@ public struct LandmarkCalibration: Sendable {
                 largest = max(largest, (change * change).sum().squareRoot())
                 offsets[i] += change
             }
-            let lengths = (17..<68).map { (offsets[$0] * offsets[$0]).sum().squareRoot() }
+            let lengths = calibrated.map { (offsets[$0] * offsets[$0]).sum().squareRoot() }
             let entry = Round(medianNME: Self.median(nmes), medianIdentityNorm: Self.median(norms),
                               meanOffset: lengths.reduce(0, +) / Double(lengths.count), largestChange: largest)
             report.append(entry)
@@ -136,13 +150,13 @@ public struct LandmarkCalibration: Sendable {
         return (offsets.map(SIMD3<Float>.init), report)
     }
 
-    /// The unit surface normal at each landmark of the mean face (zero where undefined).
-    static func landmarkNormals(_ model: FaceModel) -> [SIMD3<Double>] {
+    /// The unit surface normal of the mean face at each point given by `triangles` and `barycentric` (zero where undefined).
+    static func surfaceNormals(_ model: FaceModel, triangles: [Int32], barycentric: [SIMD3<Float>]) -> [SIMD3<Double>] {
         let mesh = model.mesh.withNormals()
-        return (0..<68).map { i in
-            let t = model.landmarks.triangles[i]
+        return triangles.indices.map { i in
+            let t = triangles[i]
             guard t >= 0, !mesh.normals.isEmpty else { return .zero }
-            let f = mesh.triangles[Int(t)], b = model.landmarks.barycentric[i]
+            let f = mesh.triangles[Int(t)], b = barycentric[i]
             let n = SIMD3<Double>(mesh.normals[Int(f.x)] * b.x + mesh.normals[Int(f.y)] * b.y + mesh.normals[Int(f.z)] * b.z)
             let length = (n * n).sum().squareRoot()
             return length > 0 ? n / length : .zero

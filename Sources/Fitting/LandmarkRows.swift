@@ -27,7 +27,11 @@ public struct LandmarkRows: Sendable {
         }
     }
 
-    /// The 68 landmarks (undefined ones have `defined[i] == false`).
+    /// The number of iBUG landmarks, which come first in `landmarks`.
+    public static let ibugCount = 68
+
+    /// The 68 iBUG landmarks, then the dense points when the rows have them (`withDenseLandmarks(of:)`);
+    /// undefined ones have `defined[i] == false`.
     public var landmarks: [Point]
     /// Whether each landmark is defined on the model.
     public var defined: [Bool]
@@ -51,13 +55,18 @@ public struct LandmarkRows: Sendable {
     public var jawUnitAngle: Double = 12 * .pi / 180
     /// The far-side outline points for turned heads (`withFarSideSilhouette(of:)`); nil keeps the bands on both sides.
     public var farSide: FarSideSilhouette?
+    /// The calibration spread (mm) of each dense point (`landmarks[68...]`); empty without dense points.
+    public var denseSpread: [Double] = []
+
+    /// The number of dense points after the 68 iBUG landmarks.
+    public var denseCount: Int { landmarks.count - Self.ibugCount }
 
     /// Rows given directly (68 landmark points, optional contour bands).
     public init(points: [Point], contour: [[Point]], jawPivot: SIMD3<Double>?, expressionBounds: [ClosedRange<Double>],
                 expressionIsActionUnit: [Bool]) {
         precondition(points.count == 68)
         self.landmarks = points
-        self.defined = Array(repeating: true, count: 68)
+        self.defined = Array(repeating: true, count: points.count)
         self.contour = contour.isEmpty ? Array(repeating: [], count: 17) : contour
         self.identityCount = points[0].identity.count
         self.expressionCount = points[0].expression.count
@@ -72,16 +81,6 @@ public struct LandmarkRows: Sendable {
         let k = min(identityCount ?? model.identityCount, model.identityCount)
         let e = model.expressionCount
         func vertexPoint(_ v: Int) -> Point { LandmarkRows.vertexPoint(v, of: model, identityCount: k) }
-        func combine(_ points: [Point], _ weights: [Double]) -> Point {
-            var out = Point(mean: .zero, identity: Array(repeating: .zero, count: k), expression: Array(repeating: .zero, count: e), jawWeight: 0)
-            for (p, w) in zip(points, weights) {
-                out.mean += w * p.mean
-                for c in 0..<k { out.identity[c] += w * p.identity[c] }
-                for c in 0..<e { out.expression[c] += w * p.expression[c] }
-                out.jawWeight += w * p.jawWeight
-            }
-            return out
-        }
         var landmarks: [Point] = []
         var defined: [Bool] = []
         for i in 0..<LandmarkEmbedding.count {
@@ -91,10 +90,7 @@ public struct LandmarkRows: Sendable {
                 defined.append(false)
                 continue
             }
-            let tri = model.mesh.triangles[t]
-            let b = model.landmarks.barycentric[i]
-            landmarks.append(combine([vertexPoint(Int(tri.x)), vertexPoint(Int(tri.y)), vertexPoint(Int(tri.z))],
-                                     [Double(b.x), Double(b.y), Double(b.z)]))
+            landmarks.append(LandmarkRows.surfacePoint(model.mesh.triangles[t], model.landmarks.barycentric[i], of: model, identityCount: k))
             defined.append(true)
         }
         self.landmarks = landmarks
@@ -135,6 +131,43 @@ public struct LandmarkRows: Sendable {
         guard contour.contains(where: { $0.count > 1 }) else { return self }
         var out = self
         out.farSide = FarSideSilhouette(model: model) { LandmarkRows.vertexPoint($0, of: model, identityCount: identityCount) }
+        return out
+    }
+
+    /// The fitter point at barycentric coordinates `b` on triangle `f` of `model`, with its first `k` identity components.
+    static func surfacePoint(_ f: SIMD3<UInt32>, _ b: SIMD3<Float>, of model: FaceModel, identityCount k: Int) -> Point {
+        let e = model.expressionCount
+        var out = Point(mean: .zero, identity: Array(repeating: .zero, count: k), expression: Array(repeating: .zero, count: e), jawWeight: 0)
+        for (v, w) in zip([Int(f.x), Int(f.y), Int(f.z)], [Double(b.x), Double(b.y), Double(b.z)]) {
+            let p = vertexPoint(v, of: model, identityCount: k)
+            out.mean += w * p.mean
+            for c in 0..<k { out.identity[c] += w * p.identity[c] }
+            for c in 0..<e { out.expression[c] += w * p.expression[c] }
+            out.jawWeight += w * p.jawWeight
+        }
+        return out
+    }
+
+    /// These rows with `model`'s dense landmarks (`FaceModel.denseLandmarks`, MediaPipe Face Mesh's 468
+    /// points) after the 68 iBUG landmarks; unchanged when the model has none or the rows have them already.
+    public func withDenseLandmarks(of model: FaceModel) -> LandmarkRows {
+        guard let dense = model.denseLandmarks, denseCount == 0 else { return self }
+        var out = self
+        let k = identityCount
+        for i in 0..<dense.count {
+            let t = Int(dense.triangles[i])
+            guard t >= 0 else {
+                out.landmarks.append(Point(mean: .zero, identity: Array(repeating: .zero, count: k),
+                                           expression: Array(repeating: .zero, count: expressionCount), jawWeight: 0))
+                out.defined.append(false)
+                out.denseSpread.append(.infinity)
+                continue
+            }
+            let p = LandmarkRows.surfacePoint(model.mesh.triangles[t], dense.barycentric[i], of: model, identityCount: k)
+            out.landmarks.append(p)
+            out.defined.append(true)
+            out.denseSpread.append(Double(dense.spread[i]))
+        }
         return out
     }
 

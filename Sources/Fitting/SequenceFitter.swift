@@ -32,9 +32,11 @@ public struct SequenceFitter: Sendable {
 
     /// A fitter for `model`.
     public init(model: FaceModel, settings: FitSettings = FitSettings()) {
-        let rows = LandmarkRows(model: model, identityCount: settings.identityComponents)
+        var rows = LandmarkRows(model: model, identityCount: settings.identityComponents)
         let farSide = settings.farSideSilhouette ?? (model.provenance["contours"] != nil)
-        self.rows = farSide && settings.slideContour ? rows.withFarSideSilhouette(of: model) : rows
+        if farSide && settings.slideContour { rows = rows.withFarSideSilhouette(of: model) }
+        if settings.denseLandmarkWeight > 0 { rows = rows.withDenseLandmarks(of: model) }
+        self.rows = rows
         self.settings = settings
     }
 
@@ -153,14 +155,25 @@ public struct SequenceFitter: Sendable {
         let layout = Layout(expressions: rows.expressionCount, hasJaw: rows.jawPivot != nil, camera: camera,
                             identity: rows.identityCount, fitIdentity: settings.fitIdentity)
         var contexts: [SequenceContext] = []
-        let precision = (0..<68).map { settings.landmarkNoise.weight(of: $0) }
+        let pointCount = rows.landmarks.count
+        let precision = pointPrecision()
         for var s in sequences {
-            if settings.landmarkNoise != .uniform {
-                for t in 0..<s.count { for i in 0..<68 { s.weights[t][i] *= precision[i] } }
+            // Every frame holds one entry per row point: a 68-point sequence fitted with dense rows leaves the
+            // dense points at weight 0; dense observations need dense rows.
+            for t in 0..<s.count where s.weights[t].count != pointCount {
+                guard s.weights[t].count < pointCount else { throw FittingError.denseWithoutEmbedding }
+                let missing = pointCount - s.weights[t].count
+                s.weights[t] += Array(repeating: 0, count: missing)
+                s.points[t] += Array(repeating: .zero, count: missing)
             }
+            for t in 0..<s.count { for i in 0..<pointCount where precision[i] != 1 { s.weights[t][i] *= precision[i] } }
+            // The outer eye corners: iBUG 36 and 45, or Face Mesh 33 and 263 when the iBUG inner points are not used.
+            let dense = pointCount > LandmarkRows.ibugCount + 263
+                && (0..<s.count).contains { s.weights[$0][36] == 0 && s.weights[$0][LandmarkRows.ibugCount + 33] > 0 }
+            let (right, left) = dense ? (LandmarkRows.ibugCount + 33, LandmarkRows.ibugCount + 263) : (36, 45)
             var distances: [Double] = []
-            for t in 0..<s.count where s.weights[t][36] > 0 && s.weights[t][45] > 0 {
-                let d = s.points[t][36] - s.points[t][45]
+            for t in 0..<s.count where s.weights[t][right] > 0 && s.weights[t][left] > 0 {
+                let d = s.points[t][right] - s.points[t][left]
                 distances.append(camera == .metric3D ? (d * d).sum().squareRoot() : (d.x * d.x + d.y * d.y).squareRoot())
             }
             guard !distances.isEmpty else { throw FittingError.noValidFrames }
@@ -263,15 +276,30 @@ public struct SequenceFitter: Sendable {
     }
 
 
+    /// The least-squares weight of each row point relative to one noise unit: the iBUG landmarks' from
+    /// `settings.landmarkNoise`; each dense point's `settings.denseLandmarkWeight` / (1 + (spread / noise)²),
+    /// with one noise unit in millimetres on the mean face (`settings.noiseFraction` of its eye-corner distance).
+    func pointPrecision() -> [Double] {
+        var out = (0..<LandmarkRows.ibugCount).map { settings.landmarkNoise.weight(of: $0) }
+        guard rows.denseCount > 0 else { return out }
+        let d = rows.landmarks[36].mean - rows.landmarks[45].mean
+        let noise = settings.noiseFraction * (d * d).sum().squareRoot()
+        for spread in rows.denseSpread {
+            let r = spread / noise
+            out.append(spread.isFinite ? settings.denseLandmarkWeight / (1 + r * r) : 0)
+        }
+        return out
+    }
+
     /// Per frame: an affine camera from the mean face's landmarks, turned into a rotation, scale and
     /// translation (Kabsch for 3D input); invalid frames take their nearest valid neighbour's pose.
     func initialStates(_ context: SequenceContext, camera: CameraModel, beta: [Double]) throws -> [FrameState] {
         let s = context.observed
         let e = rows.expressionCount
-        let model = (0..<68).map { rows.defined[$0] ? rows.position(rows.landmarks[$0], identity: beta, expression: [], jaw: 0) : SIMD3<Double>(repeating: .nan) }
+        let model = rows.landmarks.indices.map { rows.defined[$0] ? rows.position(rows.landmarks[$0], identity: beta, expression: [], jaw: 0) : SIMD3<Double>(repeating: .nan) }
         var states: [FrameState?] = Array(repeating: nil, count: s.count)
         for t in 0..<s.count where s.isValid(t) {
-            let ids = (17..<68).filter { rows.defined[$0] && s.weights[t][$0] > 0 }
+            let ids = (17..<rows.landmarks.count).filter { rows.defined[$0] && s.weights[t][$0] > 0 }
             guard ids.count >= 6 else { continue }
             if camera == .metric3D {
                 states[t] = kabsch(model: ids.map { model[$0] }, observed: ids.map { s.points[t][$0] }, expressions: e)
@@ -349,12 +377,14 @@ public enum FittingError: Error, CustomStringConvertible, Sendable {
     case noFrames
     case noValidFrames
     case singular(String)
+    case denseWithoutEmbedding
 
     public var description: String {
         switch self {
         case .noFrames: "no landmark sequences to fit"
         case .noValidFrames: "no frame has the landmarks a fit needs (eye corners and at least six inner landmarks)"
         case .singular(let what): "the normal equations are singular (\(what)); too few valid landmarks?"
+        case .denseWithoutEmbedding: "the landmarks are MediaPipe's dense points but the model has no dense embedding (faceatlas model calibrate-mediapipe)"
         }
     }
 }
