@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "NeuralNet", dependencies: ["CBLAS", "ConvolutionKernels", "Numerics", "NumPyFormat", "FaceAtlasCore"]),
         .target(name: "TFLiteInference", dependencies: ["TFLiteFormat", "NeuralNet", "FaceAtlasCore"]),
-        .target(name: "DenseLandmarks", dependencies: ["TFLiteInference", "TFLiteFormat", "Tracking", "Imaging", "FaceAtlasCore"]),
+        .target(name: "DenseLandmarks", dependencies: ["TFLiteInference", "TFLiteFormat", "Tracking", "Landmarks", "Render", "FaceModel", "Mesh", "Imaging", "FaceAtlasCore"]),
         .target(name: "Diagnosis", dependencies: ["NeuralNet", "Imaging", "FaceModel", "Numerics", "FaceAtlasCore"]),
 
         .target(name: "ParameterFiles", dependencies: ["FaceAtlasCore", "NumPyFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -98,7 +98,7 @@ let package = Package(
         // MARK: Reference faces
         .target(name: "Atlas", dependencies: ["FaceModel", "ParameterFiles", "Render", "Mesh", "Imaging", "Numerics", "NumPyFormat", "FaceAtlasCore", "CBLAS"]),
         // MARK: The real-face benchmark (real photos and videos through tracking, fitting and rendering)
-        .target(name: "RealFaces", dependencies: ["Fitting", "Tracking", "Render", "FaceModel", "Landmarks", "Imaging", "Numerics", "FaceAtlasCore"]),
+        .target(name: "RealFaces", dependencies: ["Fitting", "Tracking", "DenseLandmarks", "Render", "FaceModel", "Landmarks", "Imaging", "Numerics", "FaceAtlasCore"]),
         // MARK: Cohorts (synthetic cohort generator)
         .target(
             name: "Cohort",

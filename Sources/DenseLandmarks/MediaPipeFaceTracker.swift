@@ -54,4 +54,14 @@ public final class MediaPipeFaceTracker {
         region = result.nextRegion
         return Frame(points: result.points, faceScore: result.faceScore, detectionScore: detectionScore)
     }
+
+    /// Every face in a still image, largest detection first: each detection's mesh, without following
+    /// (the tracker's state is left as it was). Faces whose mesh score is below ``minimumFaceScore`` are left out.
+    public func faces(in image: Image) throws -> [Frame] {
+        try detector.detect(image).compactMap { detection in
+            let result = try mesh.landmarks(in: image, region: detection.region)
+            guard result.faceScore >= minimumFaceScore else { return nil }
+            return Frame(points: result.points, faceScore: result.faceScore, detectionScore: detection.score)
+        }
+    }
 }

@@ -14,6 +14,8 @@ public struct DefaultModelBuilder {
     public var log: (String) -> Void
     /// Apply `Templates/landmark-calibration.csv` to the authored landmark embedding (off only to make a new calibration).
     public var appliesLandmarkCalibration = true
+    /// Embed MediaPipe Face Mesh's points from `Templates/mediapipe-embedding.csv` when it exists (off only to make a new embedding).
+    public var appliesMediaPipeEmbedding = true
 
     /// The model file's usual place: `Templates/build/default-model.npz`.
     public static func defaultModelURL(templates: URL) -> URL {
@@ -38,7 +40,9 @@ public struct DefaultModelBuilder {
     /// other definitions is stale.
     public func definitionsDigest() throws -> String {
         var all = Data(Self.generatorVersion.utf8)
-        for name in Self.definitionFiles {
+        for name in Self.definitionFiles + [MediaPipeEmbeddingTable.fileName] {
+            let url = templates.appendingPathComponent(name)
+            if name == MediaPipeEmbeddingTable.fileName && !FileManager.default.fileExists(atPath: url.path) { continue }
             all.append(Data(name.utf8))
             all.append(try AtomicFile.read(templates.appendingPathComponent(name)))
         }
@@ -113,6 +117,12 @@ public struct DefaultModelBuilder {
             let table = try LandmarkCalibrationTable(url: templates.appendingPathComponent(LandmarkCalibrationTable.fileName))
             model = model.withLandmarks(movedBy: table.offsets)
             log("model: landmark calibration applied (\(table.calibratedCount) landmarks, mean offset \(String(format: "%.2f", table.meanOffset)) mm)")
+        }
+        let embeddingURL = templates.appendingPathComponent(MediaPipeEmbeddingTable.fileName)
+        if appliesMediaPipeEmbedding && FileManager.default.fileExists(atPath: embeddingURL.path) {
+            let table = try MediaPipeEmbeddingTable(url: embeddingURL)
+            model.denseLandmarks = try table.embedding(on: model.mesh, source: embeddingURL.path)
+            log("model: MediaPipe Face Mesh embedding applied (\(table.entries.compactMap { $0 }.count) of \(MediaPipeEmbeddingTable.pointCount) points)")
         }
         model.expressionPriorWeights = aus.priorWeights
         model.jawPriorWeight = Float(jawSpec["priorWeight"] as? Double ?? 1)

@@ -32,6 +32,9 @@ public struct RealFaceBenchmark: Sendable {
         public var drawsSheet = true
         /// The contact sheet's layout.
         public var sheet = RealFaceContactSheet.Layout()
+        /// MediaPipe's model folder: unannotated photos and videos are tracked with FaceAtlas's Face Mesh and fitted
+        /// with every dense point (the model needs a dense embedding); nil tracks them with dlib.
+        public var mediaPipeModels: URL?
 
         /// Options for the data folder `data`, without labels.
         public init(data: URL, labels: ExpressionLabelFile? = nil) {
@@ -82,7 +85,7 @@ public struct RealFaceBenchmark: Sendable {
         let labels = try checkedLabels(options.labels, dataSet: dataSet)
 
         // 1. Landmarks.
-        var collector = RealFaceSubjectCollector(dataSet: dataSet, fps: options.fps)
+        var collector = RealFaceSubjectCollector(dataSet: dataSet, fps: options.fps, mediaPipeModels: options.mediaPipeModels)
         var subjects: [RealFaceSubject] = []
         var skipped = dataSet.skipped
         for (index, item) in dataSet.items.enumerated() {
@@ -103,7 +106,7 @@ public struct RealFaceBenchmark: Sendable {
             defer { progress?(.fitting(done: index + 1, total: subjects.count)) }
             let result: FitResult
             do {
-                result = try fitter.fit([ObservedSequence(subject.sequence)])
+                result = try fitter.fit([ObservedSequence(subject.sequence, dense: options.mediaPipeModels != nil)])
             } catch let error as FittingError {
                 skipped.append(.init(file: subject.file, reason: "\(subject.name): the fit failed: \(error.description)"))
                 continue

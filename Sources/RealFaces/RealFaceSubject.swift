@@ -1,3 +1,4 @@
+import DenseLandmarks
 import FaceAtlasCore
 import Foundation
 import Imaging
@@ -26,6 +27,8 @@ struct RealFaceSubject: Sendable {
 
     /// The name of the tracker as a landmark source.
     static let trackerName = "dlib tracker"
+    /// The `landmarks` of a face tracked with MediaPipe's face mesh.
+    static let denseTrackerName = "MediaPipe face mesh"
 }
 
 /// Finds the faces of a `RealFaceDataSet` and their input landmarks: annotations where there are
@@ -34,11 +37,15 @@ struct RealFaceSubjectCollector {
     let dataSet: RealFaceDataSet
     /// The frame rate videos are tracked at.
     let fps: Double
+    /// MediaPipe's model folder to track with (dense landmarks), or nil for dlib.
+    let mediaPipeModels: URL?
     private var tracker: FaceTracker?
+    private var denseTracker: MediaPipeFaceTracker?
 
-    init(dataSet: RealFaceDataSet, fps: Double) {
+    init(dataSet: RealFaceDataSet, fps: Double, mediaPipeModels: URL? = nil) {
         self.dataSet = dataSet
         self.fps = fps
+        self.mediaPipeModels = mediaPipeModels
     }
 
     /// The subjects of `item`, and what gave none (a photo without a face).
@@ -72,6 +79,35 @@ struct RealFaceSubjectCollector {
                                                 sequence: sequence, isVideo: false, photo: photo))
             }
             return (subjects, [])
+
+        case .trackedPhoto(let file, let everyFace) where mediaPipeModels != nil:
+            let photo = try RealFacePhoto.read(dataSet.url(file))
+            let tracker = try mediaPipeTracker()
+            let found: [MediaPipeFaceTracker.Frame]
+            if everyFace {
+                found = try tracker.faces(in: photo)
+            } else {
+                tracker.reset()
+                found = [try tracker.track(photo)]
+            }
+            let faces = found.filter { $0.points != nil }
+            guard !faces.isEmpty else { return ([], [.init(file: file, reason: "no face found by MediaPipe's detector")]) }
+            let subjects = faces.enumerated().map { index, face in
+                let sequence = LandmarkSequence(frames: [face.landmarkFrame(time: 0)], source: dataSet.url(file).path,
+                                                imageSize: SIMD2(photo.width, photo.height))
+                return RealFaceSubject(name: everyFace ? "\(file)#\(index + 1)" : file, file: file, origin: .tracker,
+                                       landmarks: RealFaceSubject.denseTrackerName, sequence: sequence, isVideo: false, photo: photo)
+            }
+            return (subjects, [])
+
+        case .video(let file) where mediaPipeModels != nil:
+            let rows = try DenseSequenceTracker.track([dataSet.url(file)], fps: fps, models: mediaPipeModels!)
+            let sequence = LandmarkSequence(frames: rows.map { $0.result.landmarkFrame(time: $0.time) }, source: dataSet.url(file).path,
+                                            imageSize: rows.first?.imageSize)
+            let invalid = sequence.frames.count - sequence.validCount
+            let notes = invalid == 0 ? [] : ["MediaPipe, whole video: \(invalid) of \(sequence.frames.count) frames without a face"]
+            return ([RealFaceSubject(name: file, file: file, origin: .tracker, landmarks: RealFaceSubject.denseTrackerName,
+                                     sequence: sequence, isVideo: true, photo: nil, notes: notes)], [])
 
         case .trackedPhoto(let file, let everyFace):
             let photo = try RealFacePhoto.read(dataSet.url(file))
@@ -112,6 +148,14 @@ struct RealFaceSubjectCollector {
             return ([RealFaceSubject(name: file, file: file, origin: .tracker, landmarks: RealFaceSubject.trackerName,
                                      sequence: sequence, isVideo: true, photo: nil, notes: notes)], [])
         }
+    }
+
+    /// The dense tracker, made on first use.
+    private mutating func mediaPipeTracker() throws -> MediaPipeFaceTracker {
+        if let denseTracker { return denseTracker }
+        let made = try MediaPipeFaceTracker(models: mediaPipeModels!)
+        denseTracker = made
+        return made
     }
 
     /// The tracker, made on first use.

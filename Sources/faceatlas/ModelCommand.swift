@@ -12,7 +12,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Build, inspect, render, export and import 3D morphable face models.",
-        subcommands: [Build.self, Info.self, RenderViews.self, Export.self, Import.self, CalibrateLandmarks.self]
+        subcommands: [Build.self, Info.self, RenderViews.self, Export.self, Import.self, CalibrateLandmarks.self, CalibrateMediaPipe.self]
     )
 }
 

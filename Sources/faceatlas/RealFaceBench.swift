@@ -37,6 +37,8 @@ extension BenchCommand {
         @Option(help: "The contact sheet PNG (default: <out>/real-faces.png).") var sheet: String?
         @Option(help: "Panel size of a contact-sheet tile, pixels.") var tileSize = 160
         @Option(help: "Tiles per row of the contact sheet.") var sheetColumns = 4
+        @Option(help: "Tracker for unannotated photos and videos: dlib (68 points) or mediapipe (468 points, fitted densely).")
+        var landmarker: String = "dlib"
         @Flag(help: "Print the report as JSON.") var json = false
         @Flag(help: "Exit 1 when a label row fails or an identity is implausible.") var strict = false
         @OptionGroup var tuning: FitTuningOptions
@@ -72,6 +74,11 @@ extension BenchCommand {
                 benchOptions.fps = fps
                 benchOptions.criteria = ActionUnitCriteria(quietMaximum: quietMax, activeMinimum: activeMin)
                 if !groupPhoto.isEmpty { benchOptions.groupPhotos = Set(groupPhoto) }
+                switch landmarker {
+                case "dlib": break
+                case "mediapipe": benchOptions.mediaPipeModels = ProjectPaths.mediaPipeModels
+                default: throw ValidationError("--landmarker must be dlib or mediapipe, not '\(landmarker)'")
+                }
                 benchOptions.sheet = RealFaceContactSheet.Layout(panelSize: tileSize, columns: sheetColumns)
 
                 let progress = BenchProgress(enabled: ProgressStream.standardError.isTerminal)

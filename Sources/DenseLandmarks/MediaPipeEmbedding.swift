@@ -1,0 +1,140 @@
+import FaceModel
+import Foundation
+import Imaging
+import Mesh
+import Render
+
+/// Where MediaPipe Face Mesh puts its 468 points on a FaceAtlas model's surface, measured by
+/// running the landmarker on renders of the model itself.
+///
+/// The model is rendered with several identities and head poses; every render is tracked with
+/// `MediaPipeFaceTracker`, and each of the 468 image points is traced back into the render's
+/// visibility buffer to the surface point it lies on. A point that lands on a surface facing the camera
+/// (within `maximumObliquity`) gives one observation, carried over to the mean face through its
+/// triangle and barycentric coordinates. Per point, the coordinate-wise median of its observations is
+/// projected onto the nearest skin triangle of the mean face: that is the embedding. The scatter of the
+/// observations about it (robust: from their median distance) is the point's spread — small where the landmarker locks onto a
+/// feature (eye and lip corners), large on smooth skin and on points that slide with the silhouette
+/// (the face oval), so a fitter can weigh every point by how well it is pinned down.
+///
+/// The embedding is written to `Templates/mediapipe-embedding.csv` by `faceatlas model
+/// calibrate-mediapipe` and applied by the model builder. It needs no data beyond the model and
+/// MediaPipe's own model files: the calibration is a measurement of the landmarker on the model.
+public struct MediaPipeEmbedding: Sendable {
+    /// One head pose: yaw (towards the subject's left) and pitch (camera above) in degrees.
+    public struct View: Sendable, Equatable {
+        public var yaw: Float
+        public var pitch: Float
+        public init(yaw: Float, pitch: Float) { self.yaw = yaw; self.pitch = pitch }
+    }
+
+    /// The number of Face Mesh points.
+    public static let pointCount = 468
+
+    /// The poses rendered.
+    public var views: [View] = [-30, -15, 0, 15, 30].flatMap { yaw in [-10, 0, 10].map { View(yaw: Float(yaw), pitch: Float($0)) } }
+    /// The identities rendered, as coefficient vectors in SD units (the mean face and ±1 SD on the first components).
+    public var identities: [[Float]] = [[], [1], [-1], [0, 1], [0, -1]]
+    /// Render size (pixels).
+    public var size = 512
+    /// Largest angle (degrees) between a surface's normal and the direction to the camera for an observation to count.
+    public var maximumObliquity: Float = 70
+    /// Fewest observations for a point to be embedded.
+    public var minimumObservations = 3
+
+    /// The result for one point.
+    public struct Point: Sendable {
+        /// The triangle of the mean face (−1: too few observations).
+        public var triangle: Int32
+        /// Barycentric coordinates on it.
+        public var barycentric: SIMD3<Float>
+        /// Robust scatter (mm, RMS-equivalent: 1.126 × the median distance) of the observations from the embedded point.
+        public var spread: Float
+        /// Observations used.
+        public var observations: Int
+    }
+
+    /// A calibration with the default renders.
+    public init() {}
+
+    /// Measures the embedding of the 468 points on `model` with `tracker`; `progress` gets (done, total).
+    public func calibrate(model: FaceModel, tracker: MediaPipeFaceTracker,
+                          progress: (Int, Int) -> Void = { _, _ in }) throws -> [Point] {
+        let mean = model.mesh
+        var observations = [[SIMD3<Float>]](repeating: [], count: Self.pointCount)
+        var settings = RenderSettings(width: size, height: size, supersampling: 2)
+        settings.useVertexColors = true
+        let renderer = Renderer(settings: settings)
+        let total = identities.count * views.count
+        var done = 0
+        let cosLimit = cos(maximumObliquity * .pi / 180)
+        for identity in identities {
+            let parameters = FaceParameters(identity: identity)
+            let mesh = model.instance(parameters)
+            let front = Camera.framing(mesh, view: .front)
+            let distance = simd_length(front.eye - front.target)
+            for view in views {
+                let yaw = view.yaw * .pi / 180, pitch = view.pitch * .pi / 180
+                let direction = SIMD3<Float>(sin(yaw) * cos(pitch), sin(pitch), cos(yaw) * cos(pitch))
+                let camera = Camera(eye: front.target + distance * direction, target: front.target,
+                                    verticalFieldOfView: front.verticalFieldOfView, near: front.near, far: front.far)
+                let image = try FaceRendering.render(model: model, parameters: parameters, view: .front, size: size,
+                                                     wrinkles: false, camera: camera)
+                tracker.reset()
+                _ = try tracker.track(image)
+                let frame = try tracker.track(image)  // followed from its own region, as in video
+                done += 1
+                progress(done, total)
+                guard let points = frame.points, points.count == Self.pointCount else { continue }
+                let hits = renderer.surfaceHits(mesh, camera: camera, at: points.map { SIMD2(Float($0.x), Float($0.y)) })
+                for (i, hit) in hits.enumerated() {
+                    guard let hit else { continue }
+                    let f = mesh.triangles[hit.triangle]
+                    let a = mesh.positions[Int(f.x)], b = mesh.positions[Int(f.y)], c = mesh.positions[Int(f.z)]
+                    let normal = simd_normalize(simd_cross(b - a, c - a))
+                    let onSurface = a * hit.barycentric.x + b * hit.barycentric.y + c * hit.barycentric.z
+                    let toCamera = simd_normalize(camera.eye - onSurface)
+                    guard simd_dot(normal, toCamera) >= cosLimit else { continue }
+                    let m = mean.positions
+                    observations[i].append(m[Int(f.x)] * hit.barycentric.x + m[Int(f.y)] * hit.barycentric.y + m[Int(f.z)] * hit.barycentric.z)
+                }
+            }
+        }
+        let skin = mean.triangles.indices.filter { mean.triangleParts.isEmpty || mean.partNames[Int(mean.triangleParts[$0])] == "skin" }
+        return observations.map { list in
+            guard list.count >= minimumObservations else {
+                return Point(triangle: -1, barycentric: .zero, spread: .nan, observations: list.count)
+            }
+            let centre = SIMD3<Float>(Self.median(list.map(\.x)), Self.median(list.map(\.y)), Self.median(list.map(\.z)))
+            let (triangle, barycentric) = Self.closestPoint(to: centre, on: mean, triangles: skin)
+            let f = mean.triangles[triangle]
+            let embedded = mean.positions[Int(f.x)] * barycentric.x + mean.positions[Int(f.y)] * barycentric.y
+                + mean.positions[Int(f.z)] * barycentric.z
+            // Robust: the median distance, scaled to the RMS of an isotropic 3D Gaussian (1.126 = √3 / 1.538),
+            // so that the few renders where the landmarker loses a point do not decide its weight.
+            let spread = 1.126 * Self.median(list.map { Self.lengthSquared($0 - embedded).squareRoot() })
+            return Point(triangle: Int32(triangle), barycentric: barycentric, spread: spread, observations: list.count)
+        }
+    }
+
+    static func lengthSquared(_ v: SIMD3<Float>) -> Float { (v * v).sum() }
+
+    static func median(_ values: [Float]) -> Float {
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// The point of `triangles` of `mesh` nearest to `p`: its triangle and barycentric coordinates.
+    static func closestPoint(to p: SIMD3<Float>, on mesh: TriangleMesh, triangles: [Int]) -> (Int, SIMD3<Float>) {
+        var best = (triangle: -1, barycentric: SIMD3<Float>.zero, distance: Float.infinity)
+        for t in triangles {
+            let f = mesh.triangles[t]
+            let a = mesh.positions[Int(f.x)], b = mesh.positions[Int(f.y)], c = mesh.positions[Int(f.z)]
+            let w = FaceModel.closestPoint(on: (a, b, c), to: p)
+            let q = a * w.x + b * w.y + c * w.z
+            let d = lengthSquared(q - p)
+            if d < best.distance { best = (t, w, d) }
+        }
+        return (best.triangle, best.barycentric)
+    }
+}
