@@ -7,7 +7,10 @@ import Render
 /// Where MediaPipe Face Mesh puts its 468 points on a FaceAtlas model's surface, measured by
 /// running the landmarker on renders of the model itself.
 ///
-/// The model is rendered with several identities and head poses; every render is tracked with
+/// The model is rendered with several identities and head poses, at rest and with a set of expressions
+/// (so that a point is embedded where the landmarker puts it as the face moves, not only at rest: a
+/// mouth corner that MediaPipe places on the lip at rest but beside it in a smile would otherwise make a
+/// smile look smaller than it is); every render is tracked with
 /// `MediaPipeFaceTracker`, and each of the 468 image points is traced back into the render's
 /// visibility buffer to the surface point it lies on. A point that lands on a surface facing the camera
 /// (within `maximumObliquity`) gives one observation, carried over to the mean face through its
@@ -35,6 +38,16 @@ public struct MediaPipeEmbedding: Sendable {
     public var views: [View] = [-30, -15, 0, 15, 30].flatMap { yaw in [-10, 0, 10].map { View(yaw: Float(yaw), pitch: Float($0)) } }
     /// The identities rendered, as coefficient vectors in SD units (the mean face and ±1 SD on the first components).
     public var identities: [[Float]] = [[], [1], [-1], [0, 1], [0, -1]]
+    /// Expressions rendered besides the rest face (named settings as `FaceParameters(model:settings:)` takes
+    /// them), each at `expressionViews`: a smile with raised cheeks, raised brows and widened eyes, a frown with
+    /// tightened lids, a dropped jaw, the chin raised under depressed lip corners, a nose wrinkle with a raised
+    /// upper lip, stretched and tightened lips, closed eyes.
+    public var expressions: [[String: Float]] = [
+        ["AU6": 0.7, "AU12": 0.8], ["AU1": 0.8, "AU2": 0.8, "AU5": 0.6], ["AU4": 0.8, "AU7": 0.6], ["AU26": 0.6, "AU25": 0.6],
+        ["AU15": 0.7, "AU17": 0.6], ["AU9": 0.7, "AU10": 0.6], ["AU20": 0.6, "AU23": 0.5], ["AU45": 0.8],
+    ]
+    /// The poses each expression is rendered in.
+    public var expressionViews: [View] = [-15, 0, 15].map { View(yaw: Float($0), pitch: 0) }
     /// Render size (pixels).
     public var size = 512
     /// Largest angle (degrees) between a surface's normal and the direction to the camera for an observation to count.
@@ -57,7 +70,11 @@ public struct MediaPipeEmbedding: Sendable {
     /// A calibration with the default renders.
     public init() {}
 
+    /// The number of renders a calibration tracks.
+    public var renderCount: Int { identities.count * (views.count + expressions.count * expressionViews.count) }
+
     /// Measures the embedding of the 468 points on `model` with `tracker`; `progress` gets (done, total).
+    /// - Throws: `FaceModelError` when the model lacks an expression named in `expressions`.
     public func calibrate(model: FaceModel, tracker: MediaPipeFaceTracker,
                           progress: (Int, Int) -> Void = { _, _ in }) throws -> [Point] {
         let mean = model.mesh
@@ -65,15 +82,18 @@ public struct MediaPipeEmbedding: Sendable {
         var settings = RenderSettings(width: size, height: size, supersampling: 2)
         settings.useVertexColors = true
         let renderer = Renderer(settings: settings)
-        let total = identities.count * views.count
+        let faces = try [(FaceParameters(), views)] + expressions.map { (try FaceParameters(model: model, settings: $0), expressionViews) }
+        let total = identities.count * faces.reduce(0) { $0 + $1.1.count }
         var done = 0
         let cosLimit = cos(maximumObliquity * .pi / 180)
         for identity in identities {
-            let parameters = FaceParameters(identity: identity)
-            let mesh = model.instance(parameters)
-            let front = Camera.framing(mesh, view: .front)
+            let front = Camera.framing(model.instance(FaceParameters(identity: identity)), view: .front)
             let distance = simd_length(front.eye - front.target)
-            for view in views {
+            for (expression, faceViews) in faces {
+            var parameters = expression
+            parameters.identity = identity
+            let mesh = model.instance(parameters)
+            for view in faceViews {
                 let yaw = view.yaw * .pi / 180, pitch = view.pitch * .pi / 180
                 let direction = SIMD3<Float>(sin(yaw) * cos(pitch), sin(pitch), cos(yaw) * cos(pitch))
                 let camera = Camera(eye: front.target + distance * direction, target: front.target,
@@ -98,6 +118,7 @@ public struct MediaPipeEmbedding: Sendable {
                     let m = mean.positions
                     observations[i].append(m[Int(f.x)] * hit.barycentric.x + m[Int(f.y)] * hit.barycentric.y + m[Int(f.z)] * hit.barycentric.z)
                 }
+            }
             }
         }
         let skin = mean.triangles.indices.filter { mean.triangleParts.isEmpty || mean.partNames[Int(mean.triangleParts[$0])] == "skin" }

@@ -19,6 +19,15 @@ public struct FitEvaluation: Sendable, Codable {
     public var meanFaceRMSE: Double
     /// Median head-rotation error, degrees.
     public var medianPoseErrorDegrees: Double
+    /// The fitted and true intensities of each active component over the valid frames, for pooled per-AU statistics.
+    public var activeSeries: [ComponentSeries]
+
+    /// One expression component's fitted and true intensity per valid frame.
+    public struct ComponentSeries: Sendable, Codable {
+        public var component: Int
+        public var fitted: [Double]
+        public var truth: [Double]
+    }
 
     /// Evaluates `result` (one sequence) against `truth`.
     public init(model: FaceModel, result: FitResult, observed: ObservedSequence, truth: SyntheticSequenceGenerator.Truth, noisePixels: Double) {
@@ -30,8 +39,8 @@ public struct FitEvaluation: Sendable, Codable {
             let eye = (d.x * d.x + d.y * d.y).squareRoot()
             eyes.append(eye)
             var eo = 0.0, et = 0.0, n = 0.0
-            for i in 0..<68 where observed.weights[t][i] > 0 {
-                let f = seq.landmarks[t][i]
+            for i in observed.weights[t].indices where observed.weights[t][i] > 0 {
+                let f = i < 68 ? seq.landmarks[t][i] : seq.densePoints[t][i - 68]
                 let a = f - observed.points[t][i], b = f - clean[i]
                 eo += (a.x * a.x + a.y * a.y).squareRoot(); et += (b.x * b.x + b.y * b.y).squareRoot(); n += 1
             }
@@ -41,12 +50,15 @@ public struct FitEvaluation: Sendable, Codable {
         nmeTruth = Statistics.mean(nmeTrue)
         nmeNoiseFloor = noisePixels * (Double.pi / 2).squareRoot() / Statistics.mean(eyes)
         var rs: [Double] = [], maes: [Double] = []
+        var series: [ComponentSeries] = []
         for c in truth.activeComponents {
             let frames = (0..<observed.count).filter { observed.isValid($0) }
             let x = frames.map { seq.expression[$0][c] }, y = frames.map { truth.expression[$0][c] }
+            series.append(ComponentSeries(component: c, fitted: x, truth: y))
             rs.append(Statistics.pearson(x, y))
             maes.append(Statistics.mean(zip(x, y).map { abs($0 - $1) }))
         }
+        activeSeries = series
         actionUnitCorrelation = Statistics.mean(rs)
         actionUnitMeanAbsoluteError = Statistics.mean(maes)
         let area = model.vertexRegions.indices.filter { model.vertexRegions[$0] > 0 }

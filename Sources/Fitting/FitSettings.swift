@@ -110,7 +110,7 @@ public struct FitSettings: Sendable, Codable, Equatable {
     /// 1 / (1 + (spread / noise)²), its calibration spread (`SurfacePointEmbedding.spread`) against one noise
     /// unit in millimetres: the 468 points are not 468 independent measurements (one network predicts them all),
     /// and points that slide with the silhouette or sit on smooth skin are pinned down less than eye corners.
-    public var denseLandmarkWeight = 0.25
+    public var denseLandmarkWeight = 1.0
     /// Worker threads for per-frame work (1 for one core; nil: all cores).
     public var threads: Int? = nil
 

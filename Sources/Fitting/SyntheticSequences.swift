@@ -1,4 +1,5 @@
 import Foundation
+import Landmarks
 import Numerics
 
 /// Landmark sequences made from a model with known ground truth, for tests and benchmarks.
@@ -7,7 +8,9 @@ import Numerics
 /// smoothly (onset, peak, decay), occasional jaw opening, smooth head motion within the given
 /// yaw and pitch ranges, a scaled-orthographic camera, Gaussian pixel noise, and runs of dropped
 /// frames. Jawline landmarks are taken where a 2D tracker finds them: on the silhouette, the
-/// outermost projected point of each contour band.
+/// outermost projected point of each contour band. With `Options.dense` and rows that have MediaPipe's
+/// points (`LandmarkRows.withDenseLandmarks(of:)`), each frame also holds the 468 mesh points as a dense
+/// tracker gives them, weighted as `ObservedSequence(_:dense:)` weighs them.
 public struct SyntheticSequenceGenerator: Sendable {
     /// What to generate.
     public struct Options: Sendable {
@@ -24,6 +27,9 @@ public struct SyntheticSequenceGenerator: Sendable {
         public var activeActionUnits = 5
         /// Constant expression (no dynamics) and no head motion: for jitter tests.
         public var staticFace = false
+        /// MediaPipe's 468 points after the 68 (when the rows have them), with the same pixel noise: the jawline
+        /// (iBUG 0–16) and the mesh points except the face oval are weighted, the inner iBUG points are not.
+        public var dense = false
         public init() {}
     }
 
@@ -35,7 +41,7 @@ public struct SyntheticSequenceGenerator: Sendable {
         public var rotation: [Rotation3]
         public var translation: [SIMD2<Double>]
         public var scale: Double
-        /// Noise-free landmarks (pixels) per frame.
+        /// Noise-free landmarks (pixels) per frame: 68, then the dense points when generated.
         public var cleanLandmarks: [[SIMD3<Double>]]
         /// The expression components that were active.
         public var activeComponents: [Int]
@@ -117,6 +123,13 @@ public struct SyntheticSequenceGenerator: Sendable {
             for t in start..<min(T, start + length) where !missing[t] { missing[t] = true; dropped += 1 }
         }
         let s = options.scale
+        let dense = options.dense && rows.denseCount > 0
+        let ibug = LandmarkRows.ibugCount
+        var denseWeights = [Double](repeating: 0, count: dense ? rows.denseCount : 0)
+        if dense {
+            for i in 0..<rows.denseCount where rows.defined[ibug + i] { denseWeights[i] = 1 }
+            for i in MediaPipeToIBUG.faceOval where i < denseWeights.count { denseWeights[i] = 0 }
+        }
         for t in 0..<T {
             let r = Rotation3(axisAngle: SIMD3(0, yaw[t] * .pi / 180, 0)) * Rotation3(axisAngle: SIMD3(pitch[t] * .pi / 180, 0, 0))
                 * Rotation3(axisAngle: SIMD3(0, 0, roll[t] * .pi / 180))
@@ -139,12 +152,16 @@ public struct SyntheticSequenceGenerator: Sendable {
                 }
                 lm[i] = best
             }
+            if dense {
+                lm += (ibug..<rows.landmarks.count).map { rows.defined[$0] ? project(rows.landmarks[$0]) : SIMD3<Double>(repeating: .nan) }
+            }
             rotations.append(r)
             translations.append(tr)
             clean.append(lm)
             let noisy = lm.map { $0 + SIMD3(options.noisePixels * rng.nextGaussian(), options.noisePixels * rng.nextGaussian(), 0) }
             points.append(noisy)
-            weights.append((0..<68).map { missing[t] || !rows.defined[$0] ? 0 : 1 })
+            let w68 = (0..<68).map { missing[t] || !rows.defined[$0] ? 0.0 : 1 }
+            weights.append(dense ? Array(w68.prefix(17)) + Array(repeating: 0, count: 51) + denseWeights.map { missing[t] ? 0 : $0 } : w68)
         }
         let observed = ObservedSequence(times: (0..<T).map { Double($0) / options.fps }, points: points, weights: weights,
                                         imageSize: options.imageSize)

@@ -106,7 +106,7 @@ public struct RealFaceBenchmark: Sendable {
             defer { progress?(.fitting(done: index + 1, total: subjects.count)) }
             let result: FitResult
             do {
-                result = try fitter.fit([ObservedSequence(subject.sequence, dense: options.mediaPipeModels != nil)])
+                result = try fitter.fit([ObservedSequence(subject.sequence, dense: options.mediaPipeModels != nil && settings.denseLandmarkWeight > 0)])
             } catch let error as FittingError {
                 skipped.append(.init(file: subject.file, reason: "\(subject.name): the fit failed: \(error.description)"))
                 continue

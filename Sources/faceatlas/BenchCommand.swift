@@ -35,6 +35,8 @@ extension BenchCommand {
         @OptionGroup var tuning: FitTuningOptions
         @Option(help: "Only these noise levels (comma-separated px).") var noise: String?
         @Flag(help: "Print per-frame errors of the first sequence (diagnostics).") var perFrame = false
+        @Flag(help: "Observe MediaPipe's 468 points too (the model's dense embedding), with the same noise, and fit them densely.")
+        var dense = false
 
         @Option(help: "Relative cost decrease below which a fit stops.") var tolerance: Double?
         @Option(help: "Frames the identity is fitted on (0: all).") var identityFrames: Int?
@@ -63,8 +65,11 @@ extension BenchCommand {
                 var identityRMSE: Double, meanFaceRMSE: Double
                 var medianPoseErrorDegrees: Double
                 var iterations: Double
+                /// Pearson r per FACS label (left and right pooled) over every sequence's frames where it was active.
+                var actionUnitCorrelationByLabel: [String: Double]
             }
             var model: String
+            var dense: Bool
             var speed: Speed
             var accuracy: [Accuracy]
         }
@@ -72,8 +77,11 @@ extension BenchCommand {
         func run() throws {
             try runReportingErrors {
                 let (model, meta, _) = try options.load()
-                let rows = LandmarkRows(model: model)
+                if dense && model.denseLandmarks == nil { throw ValidationError("--dense: the model has no dense embedding (faceatlas model calibrate-mediapipe)") }
+                var rows = LandmarkRows(model: model)
+                if dense { rows = rows.withDenseLandmarks(of: model) }
                 var generatorOptions = SyntheticSequenceGenerator.Options()
+                generatorOptions.dense = dense
                 generatorOptions.frames = frames
                 generatorOptions.noisePixels = 1
                 let generator = SyntheticSequenceGenerator(rows: rows, options: generatorOptions)
@@ -119,14 +127,21 @@ extension BenchCommand {
                         iterations.append(Double(result.iterations))
                     }
                     func mean(_ f: (FitEvaluation) -> Double) -> Double { Statistics.mean(evaluations.map(f)) }
+                    var pooled: [String: (fitted: [Double], truth: [Double])] = [:]
+                    for series in evaluations.flatMap(\.activeSeries) {
+                        let label = model.expressions[series.component].facsLabel
+                        pooled[label, default: ([], [])].fitted += series.fitted
+                        pooled[label, default: ([], [])].truth += series.truth
+                    }
                     accuracy.append(Report.Accuracy(
                         noisePixels: noise, nmeObserved: mean(\.nmeObserved), nmeTruth: mean(\.nmeTruth), nmeNoiseFloor: mean(\.nmeNoiseFloor),
                         actionUnitCorrelation: mean(\.actionUnitCorrelation), actionUnitMeanAbsoluteError: mean(\.actionUnitMeanAbsoluteError),
                         identityRMSE: mean(\.identityRMSE), meanFaceRMSE: mean(\.meanFaceRMSE),
                         medianPoseErrorDegrees: Statistics.median(evaluations.map(\.medianPoseErrorDegrees)),
-                        iterations: Statistics.mean(iterations)))
+                        iterations: Statistics.mean(iterations),
+                        actionUnitCorrelationByLabel: pooled.mapValues { Statistics.pearson($0.fitted, $0.truth) }))
                 }
-                let report = Report(model: meta.id, speed: speed, accuracy: accuracy)
+                let report = Report(model: meta.id, dense: dense, speed: speed, accuracy: accuracy)
                 if json {
                     try printJSON(report)
                 } else {
@@ -137,6 +152,8 @@ extension BenchCommand {
                         print(String(format: "noise %.0f px: NME %.4f (vs truth %.4f, noise floor %.4f); AU r %.3f, MAE %.3f; identity RMSE %.2f mm (mean face %.2f); pose %.2f°; %.1f iterations",
                                      a.noisePixels, a.nmeObserved, a.nmeTruth, a.nmeNoiseFloor, a.actionUnitCorrelation, a.actionUnitMeanAbsoluteError,
                                      a.identityRMSE, a.meanFaceRMSE, a.medianPoseErrorDegrees, a.iterations))
+                        print("  AU r by label: " + a.actionUnitCorrelationByLabel.sorted { $0.key.compare($1.key, options: .numeric) == .orderedAscending }
+                            .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", "))
                     }
                 }
             }

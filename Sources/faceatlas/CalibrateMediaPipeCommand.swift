@@ -15,7 +15,7 @@ extension ModelCommand {
             abstract: "Embed MediaPipe Face Mesh's 468 points on the default model by tracking renders of it.",
             discussion: """
                 Builds the default model from Templates/ without its MediaPipe embedding, renders it with 5 identities \
-                in 15 head poses (yaw −30…30°, pitch −10…10°), tracks every render with FaceAtlas's own Face Mesh \
+                at rest in 15 head poses (yaw −30…30°, pitch −10…10°) and with 8 expressions in 3 (see MediaPipeEmbedding), tracks every render with FaceAtlas's own Face Mesh \
                 (scripts/fetch-mediapipe's models) and traces each point back to the surface it lies on (see \
                 MediaPipeEmbedding). Writes Templates/mediapipe-embedding.csv, which 'faceatlas model build' applies: \
                 the per-point spread it records becomes the fitter's per-point weight. With --data, the embedding is then \
@@ -44,7 +44,7 @@ extension ModelCommand {
                 let model = try builder.build()
                 let tracker = try MediaPipeFaceTracker(models: mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.mediaPipeModels)
                 let calibration = MediaPipeEmbedding()
-                let progress = ProgressReporter("calibrate-mediapipe", total: calibration.identities.count * calibration.views.count, stream: .standardError)
+                let progress = ProgressReporter("calibrate-mediapipe", total: calibration.renderCount, stream: .standardError)
                 let points = try calibration.calibrate(model: model, tracker: tracker) { _, _ in progress.advance() }
                 progress.finish()
                 var embedding = SurfacePointEmbedding(triangles: points.map(\.triangle), barycentric: points.map(\.barycentric),
@@ -85,7 +85,7 @@ extension ModelCommand {
                     "MediaPipe Face Mesh's 468 points on the default model: per point, its triangle's vertices, barycentric",
                     "coordinates, and the scatter (mm; 1.126 × median distance) of where the landmarker put it over the renders.",
                     "Made by: faceatlas model calibrate-mediapipe (FaceAtlas's Face Mesh on mediapipe 0.10.14's face_landmark.tflite,",
-                    "\(calibration.identities.count) identities × \(calibration.views.count) poses at \(calibration.size) px).",
+                    "\(calibration.identities.count) identities × (\(calibration.views.count) poses at rest + \(calibration.expressions.count) expressions × \(calibration.expressionViews.count) poses) at \(calibration.size) px).",
                     summary,
                 ] + refinement
                 printErr("calibrate-mediapipe: " + summary)

@@ -42,6 +42,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Jaw points of the side turned away from the camera: 'outline' (the cheek's silhouette, as eos fits occluding edges) or 'bands' (the model's contour bands).",
                                discussion: "Default: outline for models imported with eos's contour file, bands for FaceAtlas's own models."))
     var farSide: FarSideJaw?
+    @Option(help: ArgumentHelp("Weight of MediaPipe Face Mesh's 468 points against the 68 iBUG points (0: fit only the 68 read off them).",
+                               discussion: "MediaPipe input is fitted with every point when the model has a dense embedding (the default model has; see FitSettings.denseLandmarkWeight). Default: 1."))
+    var denseWeight: Double?
     @Option(help: "Landmark precision: 'by-feature' (the default: eyes ½, lips 1/√2, jawline √2 noise units) or 'uniform' (one level for all).")
     var landmarkNoise: LandmarkNoise?
     @Flag(help: "Also store the fitted vertices per frame (T×N×3; large, and identifying).")
@@ -71,7 +74,12 @@ struct FitCommand: ParsableCommand {
             if let farSide { settings.farSideSilhouette = farSide == .outline }
             if let landmarkNoise { settings.landmarkNoise = landmarkNoise }
             if let iterations { settings.iterations = iterations }
-            let observed = sequences.map { ObservedSequence($0, use3D: camera == .metric3D) }
+            if let denseWeight {
+                guard denseWeight >= 0, denseWeight.isFinite else { throw UsageError("--dense-weight must be 0 or more, not \(denseWeight)") }
+                settings.denseLandmarkWeight = denseWeight
+            }
+            let dense = model.denseLandmarks != nil && settings.denseLandmarkWeight > 0
+            let observed = sequences.map { ObservedSequence($0, use3D: camera == .metric3D, dense: dense) }
             if camera == .metric3D, !observed.allSatisfy(\.isMetric3D) {
                 throw UsageError("--camera metric-3d needs 3D landmarks (OpenFace X_i, Y_i, Z_i columns) in every input")
             }
@@ -88,7 +96,8 @@ struct FitCommand: ParsableCommand {
                 let file = ParameterFile(
                     fit: result, sequence: k, model: model, modelMeta: meta, subject: subject, stimulus: names[k],
                     fps: sequences[k].estimatedFPS ?? fps, source: URL(fileURLWithPath: inputs[k]).lastPathComponent,
-                    detector: LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k])), settings: settings,
+                    detector: LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k]), dense: observed[k].points.first.map { $0.count > 68 } ?? false),
+                    settings: settings,
                     confidence: sequences[k].frames.map { f in f.isValid ? f.confidence.reduce(0, +) / Double(max(f.confidence.count, 1)) : 0 },
                     includeVertices: vertices)
                 try file.write(to: url)
@@ -111,11 +120,12 @@ extension CameraModel: ExpressibleByArgument {}
 
 extension LandmarkFormat {
     /// A short description of where landmarks in this file came from, for parameter-file headers.
-    static func detectedName(_ url: URL) -> String {
+    /// `dense`: the fit used MediaPipe's 468 points, not only the 68 read off them.
+    static func detectedName(_ url: URL, dense: Bool = false) -> String {
         guard let f = try? LandmarkFormat.detect(url) else { return "unknown" }
         switch f {
         case .openFace: return "OpenFace 2.0"
-        case .mediaPipe: return "MediaPipe Face Landmarker (mapped to iBUG 68)"
+        case .mediaPipe: return dense ? "MediaPipe Face Mesh (468 points, fitted densely)" : "MediaPipe Face Landmarker (mapped to iBUG 68)"
         case .pts, .ljson: return "annotated iBUG 68"
         case .csv, .npz: return "FaceAtlas landmarks"
         }

@@ -90,4 +90,26 @@ import Testing
         settings.denseLandmarkWeight = 0
         #expect(throws: FittingError.self) { try SequenceFitter(model: model, settings: settings).fit([observed]) }
     }
+
+    /// The synthetic generator's dense sequences are weighted as `ObservedSequence(_:dense:)` weighs tracked
+    /// ones, and a dense fit of one at 1 px follows the true action units.
+    @Test func syntheticDenseSequencesFitBack() throws {
+        let model = try FitFixture.model.get()
+        let rows = LandmarkRows(model: model).withDenseLandmarks(of: model)
+        var options = SyntheticSequenceGenerator.Options()
+        options.frames = 60
+        options.dense = true
+        let (observed, truth) = SyntheticSequenceGenerator(rows: rows, options: options).make(seed: 7)
+        let valid = try #require((0..<observed.count).first { observed.isValid($0) })
+        let w = observed.weights[valid]
+        let oval = Set(MediaPipeToIBUG.faceOval)
+        #expect(w.count == 68 + 468 && truth.cleanLandmarks[valid].count == w.count)
+        #expect(w[0..<17].allSatisfy { $0 == 1 } && w[17..<68].allSatisfy { $0 == 0 })
+        #expect((0..<468).allSatisfy { w[68 + $0] == (oval.contains($0) ? 0 : 1) })
+        let fit = try SequenceFitter(rows: rows).fit([observed])
+        let evaluation = FitEvaluation(model: model, result: fit, observed: observed, truth: truth, noisePixels: 1)
+        #expect(evaluation.actionUnitCorrelation > 0.9, "AU r \(evaluation.actionUnitCorrelation)")
+        #expect(evaluation.identityRMSE < 0.5 * evaluation.meanFaceRMSE)
+        #expect(evaluation.activeSeries.count == truth.activeComponents.count)
+    }
 }
