@@ -137,7 +137,12 @@ public struct CohortRun: Sendable {
                 detectors.append("landmark file (\(entry.file.pathExtension))")
             }
         }
-        let observed = sequences.map { ObservedSequence($0, use3D: settings.camera == .metric3D) }
+        // MediaPipe landmark files are fitted with every point, as `faceatlas fit` fits them.
+        let dense = model.denseLandmarks != nil && settings.denseLandmarkWeight > 0
+        let observed = sequences.map { ObservedSequence($0, use3D: settings.camera == .metric3D, dense: dense) }
+        for k in observed.indices where observed[k].points.first.map({ $0.count > 68 }) ?? false {
+            detectors[k] += ", MediaPipe Face Mesh's 468 points fitted densely"
+        }
         let result: FitResult
         do {
             result = try SequenceFitter(model: model, settings: settings).fit(observed)

@@ -9,11 +9,13 @@ import Tracking
 /// and the face followed from frame to frame; each still image is detected afresh, so that a photograph's
 /// landmarks never depend on the photograph before it.
 public enum DenseSequenceTracker {
-    /// Tracks `inputs` (one video, or still images) with the models in `models`.
-    public static func track(_ inputs: [URL], fps: Double, models: URL,
+    /// Tracks `inputs` (one video, or still images) with the models in `models`; `refineEyes`: 478 points with
+    /// the eyes refined by the iris model (MediaPipe's `refine_landmarks`), else the mesh's 468.
+    public static func track(_ inputs: [URL], fps: Double, models: URL, refineEyes: Bool = false,
                              progress: ((Int, Int) -> Void)? = nil) throws -> [MediaPipeCSV.Row] {
         guard let first = inputs.first else { throw UsageError("no video or images to track") }
         let tracker = try MediaPipeFaceTracker(models: models)
+        tracker.refinesEyes = refineEyes
         var rows: [MediaPipeCSV.Row] = []
         if inputs.count == 1 && !StillImage.isStillImage(first) {
             let decoder = try VideoDecoder(url: first, options: DecodeOptions(fps: fps, color: true))

@@ -21,8 +21,10 @@ public enum MediaPipeCSV {
         }
     }
 
-    /// The CSV text of `rows` with `points` landmarks per frame.
-    public static func text(_ rows: [Row], points: Int = 468) -> String {
+    /// The CSV text of `rows` with `points` landmarks per frame (default: as many as the first frame with a
+    /// face has, 478 with refined eyes, else 468).
+    public static func text(_ rows: [Row], points: Int? = nil) -> String {
+        let points = points ?? rows.lazy.compactMap { $0.result.points?.count }.first ?? 468
         var header = ["frame", "time"]
         for k in 0..<points { header += ["x\(k)", "y\(k)", "z\(k)"] }
         header += ["image_width", "image_height", "valid", "face_score", "detection_score"]
@@ -30,7 +32,7 @@ public enum MediaPipeCSV {
         for row in rows {
             var fields = [String(row.frame), String(format: "%.6f", row.time)]
             let (w, h) = (Double(row.imageSize.x), Double(row.imageSize.y))
-            if let p = row.result.points {
+            if let p = row.result.points, p.count >= points {
                 for q in p.prefix(points) { fields += [String(format: "%.6f", q.x / w), String(format: "%.6f", q.y / h), String(format: "%.6f", q.z / w)] }
             } else {
                 fields += [String](repeating: "", count: 3 * points)

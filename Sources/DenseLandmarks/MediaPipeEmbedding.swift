@@ -105,7 +105,8 @@ public struct MediaPipeEmbedding: Sendable {
                 let frame = try tracker.track(image)  // followed from its own region, as in video
                 done += 1
                 progress(done, total)
-                guard let points = frame.points, points.count == Self.pointCount else { continue }
+                guard let all = frame.points, all.count >= Self.pointCount else { continue }
+                let points = all.prefix(Self.pointCount)
                 let hits = renderer.surfaceHits(mesh, camera: camera, at: points.map { SIMD2(Float($0.x), Float($0.y)) })
                 for (i, hit) in hits.enumerated() {
                     guard let hit else { continue }

@@ -38,8 +38,10 @@ struct TrackCommand: ParsableCommand {
     var allowSeveralFaces = false
     @Flag(help: "Print nothing but errors.")
     var quiet = false
-    @Option(help: "Landmarks: 'dlib' (68 iBUG points, FaceAtlas's CSV) or 'mediapipe' (468 face-mesh points, MediaPipe's CSV layout).")
+    @Option(help: "Landmarks: 'dlib' (68 iBUG points, FaceAtlas's CSV) or 'mediapipe' (468 face-mesh points, or 478 with --refine-landmarks; MediaPipe's CSV layout).")
     var landmarker: Landmarker = .dlib
+    @Flag(help: "With --landmarker mediapipe: refine the eyes and brows with MediaPipe's iris model and add the 10 iris points (478 points; MediaPipe's refine_landmarks). For gaze and blink work: the fitter's dense embedding is calibrated on the mesh's own 468, and refined brows sit higher on real faces.")
+    var refineLandmarks = false
     @Option(help: "The MediaPipe models' folder (default: Templates/build/mediapipe, from scripts/fetch-mediapipe).")
     var mediapipeModels: String?
     @Option(help: "The landmark CSV to write.")
@@ -53,7 +55,7 @@ struct TrackCommand: ParsableCommand {
         let models = mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.mediaPipeModels
         var reporter: ProgressReporter?
         let start = Date()
-        let rows = try DenseSequenceTracker.track(urls, fps: fps, models: models) { _, total in
+        let rows = try DenseSequenceTracker.track(urls, fps: fps, models: models, refineEyes: refineLandmarks) { _, total in
             if reporter == nil { reporter = ProgressReporter("track", total: total, quiet: quiet) }
             reporter?.advance()
         }

@@ -145,3 +145,52 @@ let mediaPipeFolder = MediaPipeData.folder
         #expect(Double(fields[0][1])! > 0.2, "dense AU12 \(fields[0][1])")
     }
 }
+
+/// The eyes refined by MediaPipe's iris model: 478 points, the irises where the render's eyes are, the mirrored
+/// eye mirrored back.
+@Suite struct IrisRefinementTests {
+    @Test func irisesSitInTheEyesOfAFrontalRender() throws {
+        let model = try AtlasFixture.model
+        let size = 512
+        let image = try FaceRendering.render(model: model, parameters: FaceParameters(), view: .front, size: size, wrinkles: false)
+        let tracker = try MediaPipeFaceTracker(models: mediaPipeFolder)
+        tracker.refinesEyes = true
+        let refined = try #require(try tracker.track(image).points)
+        tracker.reset()
+        tracker.refinesEyes = false
+        let mesh = try #require(try tracker.track(image).points)
+        #expect(refined.count == IrisLandmarker.refinedPointCount && mesh.count == 468)
+        let iod = distance(SIMD2(mesh[33].x, mesh[33].y), SIMD2(mesh[263].x, mesh[263].y))
+        // Points the iris model does not refine are the mesh's own; the refined eye contours stay near the mesh's.
+        let eyes = Set(IrisLandmarker.contourMeshIndices.flatMap { $0 })
+        #expect(eyes.count == 142)
+        for i in 0..<468 where !eyes.contains(i) { #expect(refined[i] == mesh[i]) }
+        let moved = eyes.map { distance(SIMD2(refined[$0].x, refined[$0].y), SIMD2(mesh[$0].x, mesh[$0].y)) / iod }
+        #expect(moved.sorted()[moved.count / 2] < 0.03, "refined eye contours moved a median \(moved.sorted()[moved.count / 2]) eye distances")
+        // Each iris centre lies between its eye's corners, and the two are mirror images about the face's midline
+        // (the render is symmetric): a mirroring error would put the second iris off its eye.
+        let right = SIMD2(refined[468].x, refined[468].y), left = SIMD2(refined[473].x, refined[473].y)
+        for (centre, (a, b)) in [(right, (33, 133)), (left, (362, 263))] {
+            let mid = (SIMD2(mesh[a].x, mesh[a].y) + SIMD2(mesh[b].x, mesh[b].y)) / 2
+            #expect(distance(centre, mid) < 0.08 * iod, "iris centre \(centre) vs eye centre \(mid)")
+        }
+        let midline = (mesh[33].x + mesh[263].x) / 2
+        #expect(abs((right.x + left.x) / 2 - midline) < 0.02 * iod && abs(right.y - left.y) < 0.02 * iod)
+        // Four iris-edge points around each centre, at a plausible iris radius (an iris is about 11.7 mm, the eye
+        // corners about 90 mm apart: 0.065 eye distances).
+        for c in [468, 473] {
+            let centre = SIMD2(refined[c].x, refined[c].y)
+            let radii = (1...4).map { distance(SIMD2(refined[c + $0].x, refined[c + $0].y), centre) / iod }
+            #expect(radii.allSatisfy { $0 > 0.03 && $0 < 0.12 }, "iris radii \(radii)")
+        }
+        // The CSV holds the 478 points, and the reader gives the 468 mesh points to the fitter.
+        let rows = [MediaPipeCSV.Row(frame: 0, time: 0, result: .init(points: refined, faceScore: 1, detectionScore: 1), imageSize: SIMD2(size, size))]
+        #expect(MediaPipeCSV.text(rows).split(separator: "\n")[0].split(separator: ",").count == 2 + 3 * 478 + 5)
+        let folder = AtlasFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("refined.csv")
+        try MediaPipeCSV.write(rows, to: url)
+        let back = try LandmarkIO.read(url)
+        #expect(back.frames[0].densePoints?.count == 468)
+    }
+}
