@@ -33,17 +33,34 @@ extension ModelCommand {
         var videoFrames: Int = 8
         @Option(help: "Rounds of the real-face refinement at most.")
         var rounds: Int = 8
-        @Option(help: "Where to write the table (default: Templates/mediapipe-embedding.csv).")
+        @Option(help: ArgumentHelp("Calibrate this model file (an imported Surrey/eos or FLAME model, say) instead of the default model.",
+                                   discussion: "--out is then the model file to write: the same model with the 468 points embedded, which 'faceatlas fit --model' uses for MediaPipe landmarks. Expressions the model lacks are not rendered."))
+        var model: String?
+        @Option(help: "Where to write the table (default: Templates/mediapipe-embedding.csv), or with --model the model file (.npz).")
         var out: String?
 
         func run() throws {
             try runReportingErrors {
                 let templates = ProjectPaths.templates
-                var builder = DefaultModelBuilder(templates: templates, log: { _ in })
-                builder.appliesMediaPipeEmbedding = false
-                let model = try builder.build()
+                let model: FaceModel
+                var modelMeta: FaceModelFile.Meta?
+                if let path = self.model {
+                    guard let out, out.lowercased().hasSuffix(".npz") else {
+                        throw UsageError("--model: give --out OUT.npz, the model file to write with the embedding")
+                    }
+                    var (read, meta) = try FaceModelFile.read(URL(fileURLWithPath: path))
+                    read.denseLandmarks = nil
+                    model = read
+                    modelMeta = meta
+                } else {
+                    var builder = DefaultModelBuilder(templates: templates, log: { _ in })
+                    builder.appliesMediaPipeEmbedding = false
+                    model = try builder.build()
+                }
                 let tracker = try MediaPipeFaceTracker(models: mediapipeModels.map { URL(fileURLWithPath: $0) } ?? ProjectPaths.mediaPipeModels)
-                let calibration = MediaPipeEmbedding()
+                var calibration = MediaPipeEmbedding()
+                // Only the expressions the model has (an imported model names its components its own way).
+                calibration.expressions = calibration.expressions.filter { (try? FaceParameters(model: model, settings: $0)) != nil }
                 let progress = ProgressReporter("calibrate-mediapipe", total: calibration.renderCount, stream: .standardError)
                 let points = try calibration.calibrate(model: model, tracker: tracker) { _, _ in progress.advance() }
                 progress.finish()
@@ -82,13 +99,22 @@ extension ModelCommand {
                                      spreads.count, points.count, spreads.isEmpty ? .nan : spreads[spreads.count / 2],
                                      spreads.isEmpty ? .nan : spreads[spreads.count * 9 / 10])
                 let header = [
-                    "MediaPipe Face Mesh's 468 points on the default model: per point, its triangle's vertices, barycentric",
+                    "MediaPipe Face Mesh's 468 points on \(modelMeta.map { "the model \($0.id)" } ?? "the default model"): per point, its triangle's vertices, barycentric",
                     "coordinates, and the scatter (mm; 1.126 × median distance) of where the landmarker put it over the renders.",
                     "Made by: faceatlas model calibrate-mediapipe (FaceAtlas's Face Mesh on mediapipe 0.10.14's face_landmark.tflite,",
                     "\(calibration.identities.count) identities × (\(calibration.views.count) poses at rest + \(calibration.expressions.count) expressions × \(calibration.expressionViews.count) poses) at \(calibration.size) px).",
                     summary,
                 ] + refinement
                 printErr("calibrate-mediapipe: " + summary)
+                if let modelMeta, let out {
+                    var embedded = model
+                    embedded.denseLandmarks = embedding
+                    embedded.provenance["dense_landmarks"] = (header + ["Embedded on \(modelMeta.id)."]).joined(separator: " ")
+                    let url = URL(fileURLWithPath: out)
+                    let meta = try FaceModelFile.write(embedded, to: url)
+                    print("calibrate-mediapipe: wrote \(url.path) (\(meta.id)): \(modelMeta.id) with Face Mesh's points embedded")
+                    return
+                }
                 let url = out.map { URL(fileURLWithPath: $0) } ?? templates.appendingPathComponent(MediaPipeEmbeddingTable.fileName)
                 try AtomicFile.write(Data(MediaPipeEmbeddingTable(entries: entries).csv(header: header).utf8), to: url)
                 print("calibrate-mediapipe: wrote \(url.path); run 'faceatlas model build' to apply it")

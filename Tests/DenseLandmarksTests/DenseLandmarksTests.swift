@@ -194,3 +194,28 @@ let mediaPipeFolder = MediaPipeData.folder
         #expect(back.frames[0].densePoints?.count == 468)
     }
 }
+
+/// `model calibrate-mediapipe --model F --out G.npz` embeds Face Mesh's points on any model file: on the default
+/// model's own file it reproduces the embedding the model was built with (the calibration is a deterministic
+/// measurement), and the written model fits MediaPipe points densely.
+@Suite struct CalibrateModelFileCommandTests {
+    @Test func calibratingTheDefaultModelFileReproducesItsEmbedding() throws {
+        let model = try AtlasFixture.model
+        let folder = AtlasFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("default.npz"), output = folder.appendingPathComponent("dense.npz")
+        _ = try FaceModelFile.write(model, to: input)
+        _ = try FaceAtlasCLI.run(["model", "calibrate-mediapipe", "--model", input.path, "--mediapipe-models", mediaPipeFolder.path,
+                                  "--out", output.path], timeout: 1200)
+        let (calibrated, meta) = try FaceModelFile.read(output)
+        // The same triangles; coordinates and spreads as the table rounds them (5 and 3 decimals).
+        let mine = try #require(calibrated.denseLandmarks), built = try #require(model.denseLandmarks)
+        #expect(mine.triangles == built.triangles)
+        #expect(zip(mine.barycentric, built.barycentric).allSatisfy { a, b in let d = a - b; return max(abs(d.x), abs(d.y), abs(d.z)) < 2e-5 })
+        #expect(zip(mine.spread, built.spread).allSatisfy { abs($0 - $1) < 1e-3 })
+        #expect(meta.provenance["dense_landmarks"]?.contains("Face Mesh") == true)
+        #expect(throws: TestProcess.Failure.self) {
+            try FaceAtlasCLI.run(["model", "calibrate-mediapipe", "--model", input.path, "--out", folder.appendingPathComponent("t.csv").path])
+        }
+    }
+}
