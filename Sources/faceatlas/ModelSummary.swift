@@ -27,6 +27,8 @@ struct ModelSummary: Codable {
     var landmarks: Int
     var landmarksDefined: Int
     var contourCandidates: [Int]
+    /// MediaPipe Face Mesh points embedded on the surface (0: none; `faceatlas model calibrate-mediapipe`).
+    var denseLandmarks: Int
     var regions: [Region]
     var organs: [Organ]
     var symmetricVertices: Int
@@ -60,6 +62,7 @@ struct ModelSummary: Codable {
         landmarks = LandmarkEmbedding.count
         landmarksDefined = (0..<LandmarkEmbedding.count).filter { model.landmarks.isDefined($0) }.count
         contourCandidates = model.landmarks.contourCandidates.map(\.count)
+        denseLandmarks = model.denseLandmarks.map { e in (0..<e.count).filter(e.isDefined).count } ?? 0
         regions = FaceRegion.allCases.map { r in Region(number: r.rawValue, name: r.name, vertices: model.vertexRegions.filter { Int($0) == r.rawValue }.count) }
         organs = FacialOrgan.allCases.map { o in Organ(number: o.rawValue, name: o.name, landmarks: Array(o.landmarks), vertices: model.vertexOrgans.filter { Int($0) == o.rawValue }.count) }
         symmetricVertices = model.symmetry.filter { $0 >= 0 }.count
@@ -83,6 +86,8 @@ struct ModelSummary: Codable {
             lines.append("  jaw         none")
         }
         lines.append("  landmarks   \(landmarksDefined) of \(landmarks) iBUG points; jawline candidates per contour point: " + contourCandidates.map(String.init).joined(separator: " "))
+        lines.append("  dense       " + (denseLandmarks > 0 ? "\(denseLandmarks) of 468 MediaPipe Face Mesh points embedded (MediaPipe landmarks are fitted densely)"
+                                                             : "no MediaPipe Face Mesh embedding (faceatlas model calibrate-mediapipe)"))
         lines.append("  regions     " + regions.map { "\($0.number) \($0.name) (\($0.vertices))" }.joined(separator: ", "))
         lines.append("  organs      " + organs.map { "\($0.number) \($0.name) [\($0.landmarks.first!)–\($0.landmarks.last!)] (\($0.vertices))" }.joined(separator: ", "))
         lines.append("  symmetry    \(symmetricVertices) of \(vertices) vertices have a mirror")
