@@ -122,13 +122,15 @@ public struct MediaPipeEmbedding: Sendable {
             }
             }
         }
-        let skin = mean.triangles.indices.filter { mean.triangleParts.isEmpty || mean.partNames[Int(mean.triangleParts[$0])] == "skin" }
+        let skin = model.skinTriangles
         return observations.map { list in
             guard list.count >= minimumObservations else {
                 return Point(triangle: -1, barycentric: .zero, spread: .nan, observations: list.count)
             }
             let centre = SIMD3<Float>(Self.median(list.map(\.x)), Self.median(list.map(\.y)), Self.median(list.map(\.z)))
-            let (triangle, barycentric) = Self.closestPoint(to: centre, on: mean, triangles: skin)
+            guard let (triangle, barycentric) = FaceModel.nearestPoint(to: centre, on: mean, among: skin) else {
+                return Point(triangle: -1, barycentric: .zero, spread: .nan, observations: list.count)
+            }
             let f = mean.triangles[triangle]
             let embedded = mean.positions[Int(f.x)] * barycentric.x + mean.positions[Int(f.y)] * barycentric.y
                 + mean.positions[Int(f.z)] * barycentric.z
@@ -144,19 +146,5 @@ public struct MediaPipeEmbedding: Sendable {
     static func median(_ values: [Float]) -> Float {
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
-    /// The point of `triangles` of `mesh` nearest to `p`: its triangle and barycentric coordinates.
-    static func closestPoint(to p: SIMD3<Float>, on mesh: TriangleMesh, triangles: [Int]) -> (Int, SIMD3<Float>) {
-        var best = (triangle: -1, barycentric: SIMD3<Float>.zero, distance: Float.infinity)
-        for t in triangles {
-            let f = mesh.triangles[t]
-            let a = mesh.positions[Int(f.x)], b = mesh.positions[Int(f.y)], c = mesh.positions[Int(f.z)]
-            let w = FaceModel.closestPoint(on: (a, b, c), to: p)
-            let q = a * w.x + b * w.y + c * w.z
-            let d = lengthSquared(q - p)
-            if d < best.distance { best = (t, w, d) }
-        }
-        return (best.triangle, best.barycentric)
     }
 }

@@ -52,12 +52,7 @@ extension FaceModel {
                        line: (Int) -> (SIMD3<Float>, SIMD3<Float>)?) -> [(Int, (triangle: Int, barycentric: SIMD3<Float>))] {
         let positions = mesh.positions
         let triangles = mesh.triangles
-        // Candidate triangles: skin only when the mesh names its parts (eyeballs and teeth are not annotated).
-        let skin = mesh.partNames.firstIndex(of: "skin").map(UInt8.init)
-        let candidates = triangles.indices.filter { t in
-            guard let skin, t < mesh.triangleParts.count else { return true }
-            return mesh.triangleParts[t] == skin
-        }
+        let candidates = skinTriangles
         // A point stays on its own side of the jaw: an inner-lip point moved forward must land on its own lip,
         // not on the other one (which would make the mouth's opening invisible to it).
         let jawWeights = jaw?.weights
@@ -73,26 +68,48 @@ extension FaceModel {
             let target = current[i] + d
             let ownJawWeight = jawWeight(Int(owners[i]))
             let side = line(i).map { ($0.0, $0.1, Self.side(current[i], of: $0)) }
-            var best = (distance: Float.infinity, triangle: -1, barycentric: SIMD3<Float>.zero)
-            for t in candidates where abs(jawWeight(t) - ownJawWeight) <= Self.landmarkJawWeightTolerance {
+            let best = Self.nearestPoint(to: target, on: mesh, among: candidates) { t in
+                guard abs(jawWeight(t) - ownJawWeight) <= Self.landmarkJawWeightTolerance else { return false }
+                guard let (a, b, own) = side else { return true }
                 let f = triangles[t]
-                if let (a, b, own) = side {
-                    let centroid = (positions[Int(f.x)] + positions[Int(f.y)] + positions[Int(f.z)]) / 3
-                    if Self.side(centroid, of: (a, b)) * own <= 0 { continue }
-                }
-                let a = positions[Int(f.x)], b = positions[Int(f.y)], c = positions[Int(f.z)]
-                // Cheap rejection: the target must be near the triangle's bounding box.
-                let lo = pointwiseMin(pointwiseMin(a, b), c), hi = pointwiseMax(pointwiseMax(a, b), c)
-                let outside = pointwiseMax(pointwiseMax(lo - target, target - hi), .zero)
-                if (outside * outside).sum() >= best.distance { continue }
-                let w = Self.closestPoint(on: (a, b, c), to: target)
-                let p = a * w.x + b * w.y + c * w.z
-                let e = ((p - target) * (p - target)).sum()
-                if e < best.distance { best = (e, t, w) }
+                let centroid = (positions[Int(f.x)] + positions[Int(f.y)] + positions[Int(f.z)]) / 3
+                return Self.side(centroid, of: (a, b)) * own > 0
             }
-            if best.triangle >= 0 { out.append((i, (best.triangle, best.barycentric))) }
+            if let best { out.append((i, best)) }
         }
         return out
+    }
+
+    /// The triangles a landmark may sit on: skin only when the mesh names its parts (eyeballs and teeth are not
+    /// annotated), else every triangle.
+    public var skinTriangles: [Int] {
+        let skin = mesh.partNames.firstIndex(of: "skin").map(UInt8.init)
+        return mesh.triangles.indices.filter { t in
+            guard let skin, t < mesh.triangleParts.count else { return true }
+            return mesh.triangleParts[t] == skin
+        }
+    }
+
+    /// The point of `mesh` nearest to `target` among the triangles `candidates` that `accept` lets through: its
+    /// triangle and barycentric coordinates (nil when none is accepted).
+    public static func nearestPoint(to target: SIMD3<Float>, on mesh: TriangleMesh, among candidates: [Int],
+                                    where accept: (Int) -> Bool = { _ in true }) -> (triangle: Int, barycentric: SIMD3<Float>)? {
+        let positions = mesh.positions
+        var best = (distance: Float.infinity, triangle: -1, barycentric: SIMD3<Float>.zero)
+        for t in candidates {
+            let f = mesh.triangles[t]
+            let a = positions[Int(f.x)], b = positions[Int(f.y)], c = positions[Int(f.z)]
+            // Cheap rejection: the target must be near the triangle's bounding box.
+            let lo = pointwiseMin(pointwiseMin(a, b), c), hi = pointwiseMax(pointwiseMax(a, b), c)
+            let outside = pointwiseMax(pointwiseMax(lo - target, target - hi), .zero)
+            if (outside * outside).sum() >= best.distance { continue }
+            guard accept(t) else { continue }
+            let w = closestPoint(on: (a, b, c), to: target)
+            let p = a * w.x + b * w.y + c * w.z
+            let e = ((p - target) * (p - target)).sum()
+            if e < best.distance { best = (e, t, w) }
+        }
+        return best.triangle >= 0 ? (best.triangle, best.barycentric) : nil
     }
 
     /// How far a moved landmark's triangle's jaw weight may differ from its original triangle's (mean of its

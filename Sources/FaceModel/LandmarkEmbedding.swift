@@ -52,12 +52,6 @@ public struct LandmarkEmbedding: Sendable, Equatable {
 
     /// The landmark positions on a surface with `positions` and `meshTriangles`.
     public func positions(on positions: [SIMD3<Float>], triangles meshTriangles: [SIMD3<UInt32>]) -> [SIMD3<Float>] {
-        (0..<triangles.count).map { i in
-            let t = triangles[i]
-            guard t >= 0 else { return SIMD3(Float.nan, .nan, .nan) }
-            let f = meshTriangles[Int(t)]
-            let b = barycentric[i]
-            return positions[Int(f.x)] * b.x + positions[Int(f.y)] * b.y + positions[Int(f.z)] * b.z
-        }
+        surfacePositions(triangles: triangles, barycentric: barycentric, on: positions, meshTriangles: meshTriangles)
     }
 }

@@ -31,12 +31,19 @@ public struct SurfacePointEmbedding: Sendable, Equatable {
 
     /// The point positions on a surface with `positions` and `meshTriangles` (NaN where undefined).
     public func positions(on positions: [SIMD3<Float>], triangles meshTriangles: [SIMD3<UInt32>]) -> [SIMD3<Float>] {
-        (0..<triangles.count).map { i in
-            let t = triangles[i]
-            guard t >= 0 else { return SIMD3(Float.nan, .nan, .nan) }
-            let f = meshTriangles[Int(t)]
-            let b = barycentric[i]
-            return positions[Int(f.x)] * b.x + positions[Int(f.y)] * b.y + positions[Int(f.z)] * b.z
-        }
+        surfacePositions(triangles: triangles, barycentric: barycentric, on: positions, meshTriangles: meshTriangles)
+    }
+}
+
+/// Points given by a triangle and barycentric coordinates each, on a surface with `positions` and
+/// `meshTriangles` (NaN where the triangle is −1): shared by the iBUG and the dense landmark embeddings.
+func surfacePositions(triangles: [Int32], barycentric: [SIMD3<Float>], on positions: [SIMD3<Float>],
+                      meshTriangles: [SIMD3<UInt32>]) -> [SIMD3<Float>] {
+    (0..<triangles.count).map { i in
+        let t = triangles[i]
+        guard t >= 0 else { return SIMD3(Float.nan, .nan, .nan) }
+        let f = meshTriangles[Int(t)]
+        let b = barycentric[i]
+        return positions[Int(f.x)] * b.x + positions[Int(f.y)] * b.y + positions[Int(f.z)] * b.z
     }
 }
