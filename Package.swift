@@ -118,6 +118,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "FaceAtlasTestSupport", dependencies: ["Atlas", "FaceModel", "ModelAuthoring", "ParameterFiles", "Numerics", "FaceAtlasCore"], path: "Tests/FaceAtlasTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["FaceAtlasTestSupport"]),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "Numerics", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "TFLiteInferenceTests", dependencies: ["TFLiteInference", "TFLiteFormat", "NeuralNet", "FaceAtlasCore", "FaceAtlasTestSupport"]),
         .testTarget(name: "DenseLandmarksTests", dependencies: ["DenseLandmarks", "Landmarks", "Render", "FaceModel", "Imaging", "FaceAtlasCore", "FaceAtlasTestSupport"]),

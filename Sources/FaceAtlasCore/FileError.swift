@@ -12,17 +12,37 @@ public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
     public var location: String?
     /// What is wrong, in words a user understands.
     public var problem: String
+    /// What kind of failure it is (the command-line tool's exit status follows it).
+    public var kind: Kind
+
+    /// The kinds of file failure, as `sysexits.h` tells them apart.
+    public enum Kind: Sendable, Equatable {
+        /// The file exists but its contents are wrong (EX_DATAERR, 65).
+        case badData
+        /// The file (or folder) is not there (EX_NOINPUT, 66).
+        case missing
+        /// An output file or folder cannot be created (EX_CANTCREAT, 73).
+        case cannotCreate
+        /// Reading or writing failed part-way (EX_IOERR, 74).
+        case inputOutput
+    }
 
     /// Creates an error for `path` describing `problem`, optionally at `location` inside the file.
-    public init(_ path: String, _ problem: String, at location: String? = nil) {
+    public init(_ path: String, _ problem: String, at location: String? = nil, kind: Kind = .badData) {
         self.path = path
         self.problem = problem
         self.location = location
+        self.kind = kind
     }
 
     /// Creates an error for the file at `url`.
-    public init(_ url: URL, _ problem: String, at location: String? = nil) {
-        self.init(url.path, problem, at: location)
+    public init(_ url: URL, _ problem: String, at location: String? = nil, kind: Kind = .badData) {
+        self.init(url.path, problem, at: location, kind: kind)
+    }
+
+    /// The error for a file or folder that does not exist.
+    public static func missing(_ url: URL, _ problem: String = "no such file") -> FileError {
+        FileError(url, problem, kind: .missing)
     }
 
     public var description: String {

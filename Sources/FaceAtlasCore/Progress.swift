@@ -2,18 +2,33 @@ import Foundation
 
 /// Where a `ProgressReporter` writes.
 public enum ProgressStream: Sendable {
-    /// Standard output (the default).
+    /// Standard output.
     case standardOutput
-    /// Standard error, for commands whose standard output is data (`--json`).
+    /// Standard error (the default: standard output is for results).
     case standardError
 
     /// Whether the stream is a terminal.
     public var isTerminal: Bool { isatty(self == .standardOutput ? STDOUT_FILENO : STDERR_FILENO) != 0 }
 }
 
-/// Reports the progress of long work: a redrawn bar when its stream (standard output by default) is a
-/// terminal, and a few plain lines otherwise (logs, CI), so that piped output stays readable.
+/// How progress is shown, for the whole process (the command-line tool's `--progress`).
+public enum ProgressStyle: String, Sendable, CaseIterable {
+    /// A bar when the stream is a terminal, nothing otherwise.
+    case auto
+    /// Always a redrawn bar.
+    case bar
+    /// A few plain lines (0, 25, 50, 75 and 100 %), for logs.
+    case plain
+    /// Nothing.
+    case none
+}
+
+/// Reports the progress of long work on standard error: by default (`ProgressStyle.auto`) a redrawn bar when
+/// standard error is a terminal and nothing otherwise, so that piped and logged output stays clean.
 public final class ProgressReporter: @unchecked Sendable {
+    /// The process-wide style; set once by the executable before any work starts.
+    nonisolated(unsafe) public static var style = ProgressStyle.auto
+
     private let title: String
     private let total: Int
     private var done = 0
@@ -26,14 +41,15 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Creates a reporter for `total` steps of work called `title`.
     /// - Parameters:
-    ///   - interactive: draw a bar; by default, when `stream` is a terminal.
+    ///   - interactive: draw a bar (true) or plain lines (false); by default as `ProgressReporter.style` says.
     ///   - quiet: print nothing at all.
     ///   - stream: where to write.
-    public init(_ title: String, total: Int, interactive: Bool? = nil, quiet: Bool = false, stream: ProgressStream = .standardOutput) {
+    public init(_ title: String, total: Int, interactive: Bool? = nil, quiet: Bool = false, stream: ProgressStream = .standardError) {
         self.title = title
         self.total = max(total, 1)
-        self.interactive = interactive ?? stream.isTerminal
-        self.quiet = quiet
+        let style = Self.style
+        self.interactive = interactive ?? (style == .bar || (style == .auto && stream.isTerminal))
+        self.quiet = quiet || (interactive == nil && (style == .none || (style == .auto && !stream.isTerminal)))
         self.stream = stream
         draw()
     }

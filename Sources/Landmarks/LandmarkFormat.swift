@@ -27,8 +27,9 @@ public enum LandmarkFormat: String, CaseIterable, Sendable {
     public static func detect(_ url: URL) throws -> LandmarkFormat {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw FileError(url, "no such file or folder")
+            throw FileError.missing(url, "no such file or folder")
         }
+        try SpecialFile.check(url)
         if isFolder.boolValue {
             guard !(try PTSFormat.ptsFiles(in: url)).isEmpty else {
                 throw FileError(url, "the folder holds no .pts files; a folder is read as a sequence of .pts files")

@@ -40,7 +40,7 @@ public enum LandmarkIO {
         let format = try format ?? LandmarkFormat.detect(url)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
-        guard exists else { throw FileError(url, "no such file or folder") }
+        guard exists else { throw FileError.missing(url, "no such file or folder") }
         if isFolder.boolValue && format != .pts {
             throw FileError(url, "a folder can be read only as a sequence of .pts files, not as \(format.rawValue)")
         }

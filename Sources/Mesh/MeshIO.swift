@@ -95,7 +95,7 @@ public enum MeshIO {
     public static func `import`(_ url: URL) throws -> TriangleMesh {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw FileError(url, "no such file")
+            throw FileError.missing(url)
         }
         guard !isDirectory.boolValue else { throw FileError(url, "is a folder, not a mesh file") }
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw FileError(url, "cannot read: permission denied") }

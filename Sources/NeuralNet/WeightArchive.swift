@@ -30,7 +30,7 @@ public struct WeightArchive {
     /// a PyTorch checkpoint (`.pth`, `.pt`) or safetensors.
     /// - Throws: `FileError` naming the file and what is wrong.
     public static func read(_ url: URL) throws -> WeightArchive {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.missing(url) }
         if ZIPArchiveReader.looksLikeZIP(url) {
             let names = try ZIPArchiveReader.names(url)
             if names.contains(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) {

@@ -1,3 +1,4 @@
+import FaceAtlasCore
 import Foundation
 
 /// Random access to the bytes of a file or of data in memory, so that an archive can
@@ -40,6 +41,7 @@ final class FileByteSource: ByteSource {
 
     /// Opens the file at `url` for reading.
     init(_ url: URL) throws(ZIPError) {
+        if let problem = SpecialFile.problem(url) { throw ZIPError(problem) }
         do {
             handle = try FileHandle(forReadingFrom: url)
             let end = try handle.seekToEnd()

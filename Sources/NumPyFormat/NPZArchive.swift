@@ -13,7 +13,7 @@ public enum NPZArchive {
     /// Reads every array of the archive at `url`, in archive order, named without ".npy".
     /// - Throws: `FileError` naming the file (and the entry, when one is at fault).
     public static func read(_ url: URL, limits: NPZLimits = .default) throws -> [(name: String, array: NumPyArray)] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.missing(url) }
         let source: FileByteSource
         do {
             source = try FileByteSource(url)

@@ -9,7 +9,7 @@ public enum ZIPArchiveReader {
     /// The entries of the archive at `url` (folders omitted), in archive order, with their bytes.
     /// - Throws: `FileError` naming the file (and the entry, when one is at fault).
     public static func read(_ url: URL, limits: NPZLimits = .default) throws -> [(name: String, data: Data)] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.missing(url) }
         do {
             let source = try FileByteSource(url)
             let directory = try ZIPDirectory(reading: source, maxEntries: limits.maxEntries)
@@ -24,7 +24,7 @@ public enum ZIPArchiveReader {
     /// The names of the files in the archive at `url` (folders omitted), from its central directory only.
     /// - Throws: `FileError` naming the file when its table of contents is damaged.
     public static func names(_ url: URL, limits: NPZLimits = .default) throws -> [String] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.missing(url) }
         let directory: ZIPDirectory
         do {
             directory = try ZIPDirectory(reading: try FileByteSource(url), maxEntries: limits.maxEntries)

@@ -1,3 +1,4 @@
+import FaceAtlasCore
 import Foundation
 
 /// The table of contents of a ZIP archive (its end record and central directory),
@@ -40,6 +41,8 @@ struct ZIPDirectory {
             candidate -= 1
         }
         guard let endOffset else {
+            let head = try source.read(at: 0, count: min(source.size, 8))
+            if let kind = FileSignature.name(of: head) { throw ZIPError("is \(kind), not a ZIP archive (.npz)") }
             throw ZIPError("not a ZIP archive, or a truncated one: it has no end of central directory record")
         }
         var entryCount = Int(tail.u16(endOffset + 10))

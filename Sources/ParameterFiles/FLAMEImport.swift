@@ -76,7 +76,7 @@ public enum FLAMEImport {
     public static func read(_ url: URL, format: FLAMEImportFormat, options: FLAMEImportOptions = FLAMEImportOptions()) throws -> ParameterFile {
         guard options.fps.isFinite, options.fps > 0 else { throw UsageError("--fps must be a positive number, not \(options.fps)") }
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError(url, "no such file or folder") }
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError.missing(url, "no such file or folder") }
         let sequence: CodeSequence
         switch format {
         case .deca, .emoca:

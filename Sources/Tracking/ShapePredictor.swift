@@ -33,7 +33,7 @@ public final class ShapePredictor: @unchecked Sendable {
             if url == ShapePredictor.defaultModelURL {
                 throw TrackingError("dlib's 68-point model is not installed at \(url.path); run scripts/bootstrap or apt-get install libdlib-data")
             }
-            throw FileError(url, "no such file")
+            throw FileError.missing(url)
         }
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = fa_shape_predictor_load(url.path, &message, message.count) else {

@@ -96,8 +96,9 @@ public struct VideoInfo: Sendable, Equatable {
     /// Refuses a missing file, a folder or an empty file with a clear error.
     static func requireNonEmptyFile(_ url: URL) throws {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError.missing(url) }
         guard !isFolder.boolValue else { throw FileError(url, "a folder, not a video or image file") }
+        try SpecialFile.check(url)
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         guard size > 0 else { throw FileError(url, "the file is empty") }
     }

@@ -8,7 +8,7 @@ import Numerics
 /// `faceatlas bench …`: performance and accuracy figures, machine-readable with --json.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks (run from a release build).", subcommands: [FitBench.self, TrackBench.self, AtlasBench.self, CNNBench.self, RealFaceBench.self, MediaPipeBench.self])
+        commandName: "bench", abstract: "Benchmarks (run from a release build).", subcommands: [FitBench.self, TrackBench.self, AtlasBench.self, CNNBench.self, RealFaceBench.self, MediaPipeBench.self, StartupBench.self])
 }
 
 extension ContourRule: ExpressibleByArgument {}

@@ -16,7 +16,7 @@ enum DiagnoserInputs {
         for (index, path) in paths.enumerated() {
             let url = URL(fileURLWithPath: path)
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError(url, "no such file or folder") }
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw FileError.missing(url, "no such file or folder") }
             if isFolder.boolValue {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [])
                     .filter { FrameDataset.imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()

@@ -85,7 +85,9 @@ struct FitCommand: ParsableCommand {
             }
             let fitter = SequenceFitter(model: model, settings: settings)
             let result: FitResult
-            do { result = try fitter.fit(observed) } catch let error as FittingError { throw UsageError(error.description) }
+            do { result = try fitter.fit(observed) } catch let error as FittingError {
+                throw FileError(inputs.joined(separator: ", "), error.description)
+            }
             let outURL = URL(fileURLWithPath: out)
             let single = inputs.count == 1 && outURL.pathExtension.lowercased() == "npz"
             if !single && outURL.pathExtension.lowercased() == "npz" {

@@ -7,19 +7,26 @@ import ParameterFiles
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check parameter files: schema, shapes and every array's SHA-256. Exits non-zero if any file fails.")
+        abstract: "Check parameter files: schema, shapes and every array's SHA-256.",
+        discussion: "Prints a verdict per file. Exit status: 0 when every file passes, 66 when a file is missing, 65 when a file fails.")
 
     @Argument(help: "Parameter files (.npz).")
     var files: [String]
 
     func run() throws {
         var failed = 0
+        var missing = 0
+        var firstProblem: String?
         for path in files {
             let check = ParameterFileCheck(URL(fileURLWithPath: path))
             if check.isValid {
                 print("OK      \(path)")
             } else {
                 failed += 1
+                if !FileManager.default.fileExists(atPath: path) { missing += 1 }
+                if firstProblem == nil, let problem = check.problems.first {
+                    firstProblem = "\(path): \(problem.location.map { "\($0): " } ?? "")\(problem.problem)"
+                }
                 let arrays = check.failingArrays
                 print("FAILED  \(path)" + (arrays.isEmpty ? "" : " (arrays: \(arrays.joined(separator: ", ")))"))
                 for problem in check.problems { print("        \(problem.location.map { "\($0): " } ?? "")\(problem.problem)") }
@@ -27,7 +34,9 @@ struct VerifyCommand: ParsableCommand {
         }
         if failed > 0 {
             print("\(failed) of \(files.count) files failed")
-            throw ExitCode(1)
+            let more = failed > 1 ? " (and \(failed - 1) more files)" : ""
+            throw CommandFailure(message: (firstProblem ?? "\(failed) files failed") + more,
+                                 status: missing == failed ? CommandFailure.missingInput : CommandFailure.badData)
         }
     }
 }

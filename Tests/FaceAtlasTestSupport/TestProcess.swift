@@ -61,3 +61,38 @@ public enum FaceAtlasCLI {
         return try TestProcess.run([executable.path] + arguments, timeout: timeout)
     }
 }
+
+extension FaceAtlasCLI {
+    /// What one run of the executable did.
+    public struct Outcome: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output.
+        public var output: String
+        /// Standard error.
+        public var error: String
+    }
+
+    /// Runs `faceatlas` with `arguments` (standard input closed, standard error not a terminal) and returns its
+    /// exit status and both streams, whatever the status.
+    public static func invoke(_ arguments: [String], timeout: Int = 120) throws -> Outcome {
+        guard let executable else { throw TestProcess.Failure(description: "faceatlas is not built") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-invoke-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outURL = folder.appendingPathComponent("stdout.txt"), errURL = folder.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["timeout", String(timeout), executable.path] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus,
+                       output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                       error: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}

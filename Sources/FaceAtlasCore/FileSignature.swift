@@ -1,0 +1,44 @@
+import Foundation
+
+/// Names a file's format from its first bytes, so that a reader given the wrong kind of file can say what it is
+/// ("is a PNG image, not a ZIP archive") instead of only what it is not.
+public enum FileSignature {
+    /// A description of the format `head` (the file's first bytes, 8 are enough) starts like, if known.
+    public static func name(of head: Data) -> String? {
+        let b = [UInt8](head.prefix(8))
+        func starts(_ p: [UInt8]) -> Bool { b.count >= p.count && Array(b.prefix(p.count)) == p }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return "a PNG image" }
+        if starts([0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
+        if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return "a single NumPy array (.npy)" }
+        if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }
+        if starts([0x1F, 0x8B]) { return "a gzip file" }
+        if b.count >= 8, b[4...7] == [0x66, 0x74, 0x79, 0x70] { return "an MP4/QuickTime video" }
+        if starts([0x1A, 0x45, 0xDF, 0xA3]) { return "a Matroska/WebM video" }
+        if starts([0x52, 0x49, 0x46, 0x46]) { return "a RIFF (AVI/WAV) file" }
+        if starts([0x7B]) || starts([0x5B]) { return "JSON text" }
+        if !b.isEmpty, b.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) }) { return "a text file" }
+        return nil
+    }
+}
+
+/// Refuses special files (FIFOs, devices, sockets) before a reader opens them: opening a FIFO blocks until
+/// someone writes to it, so a wrong path would hang the command.
+public enum SpecialFile {
+    /// Why the file at `url` cannot be read as a regular file, or nil when it is one (or does not exist).
+    public static func problem(_ url: URL) -> String? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "is a FIFO (named pipe), not a regular file"
+        case S_IFCHR, S_IFBLK: return "is a device, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        default: return "is not a regular file"
+        }
+    }
+
+    /// Throws a `FileError` when the file at `url` is a special file.
+    public static func check(_ url: URL) throws {
+        if let problem = problem(url) { throw FileError(url, problem) }
+    }
+}

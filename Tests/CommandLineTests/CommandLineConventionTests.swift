@@ -1,0 +1,134 @@
+import FaceAtlasTestSupport
+import Foundation
+import Testing
+
+/// The command-line conventions users rely on, checked through the real executable: exit statuses by kind
+/// (64 usage, 65 bad data, 66 missing input, 73 cannot create an output), errors on standard error that name
+/// the file or the option (usage banners only for usage errors), nothing on standard output when a command
+/// fails, and progress never on standard output.
+@Suite("faceatlas command-line conventions", .enabled(if: FaceAtlasCLI.executable != nil))
+struct CommandLineConventionTests {
+    /// One bad invocation and what it must do.
+    struct Case: CustomStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        /// Text standard error must contain (the file, the option, the problem).
+        var names: [String]
+        var description: String { arguments.joined(separator: " ") }
+    }
+
+    /// Files the cases use, in a fresh folder.
+    struct Files {
+        let folder: URL
+        var text: URL { folder.appendingPathComponent("notes.npz") }
+        var png: URL { folder.appendingPathComponent("renders/front.png") }
+        var emptyFile: URL { folder.appendingPathComponent("empty.csv") }
+        var noValidFrames: URL { folder.appendingPathComponent("no-face.csv") }
+        var badNumbers: URL { folder.appendingPathComponent("bad-numbers.csv") }
+        var fifo: URL { folder.appendingPathComponent("pipe.npz") }
+        var userFolder: URL { folder.appendingPathComponent("my-documents") }
+        var missing: URL { folder.appendingPathComponent("missing.npz") }
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-cli-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("these are notes, not an archive\n".utf8).write(to: text)
+            try Data().write(to: emptyFile)
+            let header = (["frame", "time"] + (0..<68).flatMap { ["x\($0)", "y\($0)"] }).joined(separator: ",")
+            let blank = (["0", "0"] + Array(repeating: "", count: 136)).joined(separator: ",")
+            try Data("\(header)\n\(blank)\n".utf8).write(to: noValidFrames)
+            let garbage = (["0", "0"] + Array(repeating: "abc", count: 136)).joined(separator: ",")
+            try Data("\(header)\n\(garbage)\n".utf8).write(to: badNumbers)
+            #expect(mkfifo(fifo.path, 0o600) == 0)
+            try FileManager.default.createDirectory(at: userFolder, withIntermediateDirectories: true)
+            try Data("precious\n".utf8).write(to: userFolder.appendingPathComponent("thesis.txt"))
+            _ = try FaceAtlasCLI.run(["model", "render", "--size", "64", "--out", folder.appendingPathComponent("renders").path])
+        }
+    }
+
+    static func cases(_ f: Files) -> [Case] {
+        let out = f.folder.appendingPathComponent("out").path
+        return [
+            // Usage (64): the option is named, with the nearest one for a typo.
+            Case(arguments: ["fit", "--grup", "x"], status: 64, names: ["Unknown option '--grup'"]),
+            Case(arguments: ["fit", f.noValidFrames.path, "--iteratons", "3", "--out", out], status: 64, names: ["'--iteratons'", "--iterations"]),
+            Case(arguments: ["model", "render", "--size", "0", "--out", out], status: 64, names: ["--size"]),
+            Case(arguments: ["render", "--size=8", "x"], status: 64, names: ["--size"]),
+            Case(arguments: ["synth", "--subjects", "-3", "--out", out], status: 64, names: ["--subjects", "-3"]),
+            Case(arguments: ["fit", f.noValidFrames.path, "--out", out, "--fps", "0"], status: 64, names: ["--fps"]),
+            Case(arguments: ["fit", f.noValidFrames.path, "--out", out, "--dense-weight", "-1"], status: 64, names: ["--dense-weight"]),
+            Case(arguments: ["track", "x.mp4", "--out", out, "--progress", "loud"], status: 64, names: ["--progress", "loud"]),
+            Case(arguments: ["help", "nonsense"], status: 64, names: ["'nonsense'"]),
+            Case(arguments: ["nonsense"], status: 64, names: ["nonsense"]),
+            Case(arguments: ["fit", f.noValidFrames.path], status: 64, names: ["--out"]),
+            // Missing input (66).
+            Case(arguments: ["inspect", f.missing.path], status: 66, names: [f.missing.path, "no such file"]),
+            Case(arguments: ["verify", f.missing.path], status: 66, names: [f.missing.path]),
+            Case(arguments: ["fit", f.folder.appendingPathComponent("gone.csv").path, "--out", out], status: 66, names: ["gone.csv"]),
+            Case(arguments: ["track", f.folder.appendingPathComponent("gone.mp4").path, "--out", out], status: 66, names: ["gone.mp4"]),
+            Case(arguments: ["model", "info", "--model", f.missing.path], status: 66, names: [f.missing.path]),
+            Case(arguments: ["anonymize", f.missing.path, "--out", out, "--secret-file", f.folder.appendingPathComponent("secret").path],
+                 status: 66, names: ["secret", "no such file"]),
+            // Bad input data (65): the file is named and what it is.
+            Case(arguments: ["inspect", f.text.path], status: 65, names: [f.text.path, "a text file"]),
+            Case(arguments: ["verify", f.png.path], status: 65, names: [f.png.path, "PNG image"]),
+            Case(arguments: ["inspect", f.png.path], status: 65, names: ["PNG image"]),
+            Case(arguments: ["model", "info", "--model", f.text.path], status: 65, names: [f.text.path]),
+            Case(arguments: ["fit", f.noValidFrames.path, "--out", out], status: 65, names: [f.noValidFrames.path, "no frame has the landmarks"]),
+            Case(arguments: ["fit", f.badNumbers.path, "--out", out], status: 65, names: [f.badNumbers.path]),
+            Case(arguments: ["fit", f.emptyFile.path, "--out", out], status: 65, names: [f.emptyFile.path]),
+            Case(arguments: ["track", f.text.path, "--out", out], status: 65, names: [f.text.path]),
+            Case(arguments: ["inspect", f.fifo.path], status: 65, names: [f.fifo.path, "FIFO"]),
+            Case(arguments: ["fit", f.fifo.path, "--out", out], status: 65, names: [f.fifo.path, "FIFO"]),
+            // Cannot create an output (73), and nothing is lost.
+            Case(arguments: ["fit", f.folder.appendingPathComponent("renders/front.png/x").path, "--out", out], status: 66, names: ["front.png/x"]),
+            Case(arguments: ["model", "render", "--size", "64", "--out", f.text.path + "/views"], status: 73, names: [f.text.path]),
+        ]
+    }
+
+    @Test("bad invocations and bad files: exit status by kind, the file or option named on stderr, stdout empty")
+    func badInvocations() throws {
+        let files = try Files()
+        defer { try? FileManager.default.removeItem(at: files.folder) }
+        let cases = Self.cases(files)
+        #expect(cases.count >= 25)
+        for c in cases {
+            let outcome = try FaceAtlasCLI.invoke(c.arguments, timeout: 60)
+            #expect(outcome.status == c.status, "\(c): status \(outcome.status), stderr: \(outcome.error)")
+            for name in c.names {
+                #expect(outcome.error.contains(name), "\(c): stderr does not name '\(name)': \(outcome.error)")
+            }
+            // `verify` reports a verdict per file on stdout (its result); every other failing command prints nothing there.
+            if c.arguments.first != "verify" {
+                #expect(outcome.output.isEmpty, "\(c): stdout is not empty: \(outcome.output)")
+            }
+            if c.status != 64 {
+                #expect(!outcome.error.contains("Usage:"), "\(c): a runtime error shows the usage banner: \(outcome.error)")
+                #expect(outcome.error.hasPrefix("Error: "), "\(c): \(outcome.error)")
+            }
+        }
+        // Nothing the user had was touched.
+        #expect(try String(contentsOf: files.userFolder.appendingPathComponent("thesis.txt"), encoding: .utf8) == "precious\n")
+        #expect(try String(contentsOf: files.text, encoding: .utf8) == "these are notes, not an archive\n")
+    }
+
+    @Test("negative numbers are option values; --version prints the release; progress stays off stdout")
+    func goodInvocations() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let render = try FaceAtlasCLI.invoke(["model", "render", "--identity", "-2.4,1.5", "--size", "64", "--out", folder.path])
+        #expect(render.status == 0, "\(render.error)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("front.png").path))
+        let version = try FaceAtlasCLI.invoke(["--version"])
+        #expect(version.status == 0 && version.output.split(separator: ".").count == 3)
+        // A long command with progress, piped: stdout holds only its results; stderr no bar (not a terminal).
+        let synth = try FaceAtlasCLI.invoke(["synth", "--subjects", "3", "--frames", "4", "--out", folder.appendingPathComponent("c").path])
+        #expect(synth.status == 0, "\(synth.error)")
+        #expect(!synth.output.contains("/3") && !synth.output.contains("%"), "\(synth.output)")
+        #expect(!synth.error.contains("█"))
+        // --progress plain: a few lines on stderr, none on stdout.
+        let plain = try FaceAtlasCLI.invoke(["synth", "--subjects", "3", "--frames", "4", "--progress", "plain",
+                                             "--out", folder.appendingPathComponent("d").path])
+        #expect(plain.status == 0 && plain.error.contains("synth: 3/3") && !plain.output.contains("3/3"), "\(plain.error)")
+    }
+}
