@@ -60,7 +60,7 @@ let package = Package(
         // MARK: Foundations
         .target(name: "FaceAtlasCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "FaceAtlasCore"]),
-        .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation"]),
+        .target(name: "NumPyFormat", dependencies: ["FaceAtlasCore", "ZIPFoundation", "CGzip"]),
         .target(name: "TFLiteFormat", dependencies: ["FaceAtlasCore"]),
         .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "FaceAtlasCore"]),
         .target(name: "Mesh", dependencies: ["AssimpBridge", "EigenBridge", "FaceAtlasCore", "Numerics"]),

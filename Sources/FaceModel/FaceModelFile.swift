@@ -140,7 +140,11 @@ public enum FaceModelFile {
     // MARK: Reading
 
     /// Reads a model file, checking its format, its array hashes and its consistency.
+    ///
+    /// The hashes are computed once per file: a file verified before and unchanged since (`VerifiedFileCache`:
+    /// same inode, size, modification and status-change times) is not hashed again.
     public static func read(_ url: URL) throws -> (model: FaceModel, meta: Meta) {
+        let identity = VerifiedFileCache.Identity(path: url.path)
         let entries = try NPZArchive.read(url)
         let path = url.path
         var arrays: [String: NumPyArray] = [:]
@@ -158,15 +162,20 @@ public enum FaceModelFile {
         guard meta.version <= formatVersion else {
             throw FileError(path, "model format version \(meta.version) is newer than this FaceAtlas reads (\(formatVersion))", at: "meta")
         }
-        let (hashes, total) = digests(entries.filter { $0.name != "meta" }.map { ($0.name, $0.array) })
-        for (name, expected) in meta.arrays.sorted(by: { $0.key < $1.key }) {
-            guard let actual = hashes[name] else { throw FileError(path, "array '\(name)' listed in the header is missing", at: name) }
-            guard actual == expected else { throw FileError(path, "array '\(name)' does not match its SHA-256 in the header: the file was changed or damaged", at: name) }
+        let unchanged = identity != nil && VerifiedFileCache.Identity(path: path) == identity
+        let names = Set(entries.map(\.name).filter { $0 != "meta" })
+        if !(unchanged && VerifiedFileCache.wasVerified(identity!, digest: meta.sha256) && names == Set(meta.arrays.keys)) {
+            let (hashes, total) = digests(entries.filter { $0.name != "meta" }.map { ($0.name, $0.array) })
+            for (name, expected) in meta.arrays.sorted(by: { $0.key < $1.key }) {
+                guard let actual = hashes[name] else { throw FileError(path, "array '\(name)' listed in the header is missing", at: name) }
+                guard actual == expected else { throw FileError(path, "array '\(name)' does not match its SHA-256 in the header: the file was changed or damaged", at: name) }
+            }
+            for name in hashes.keys where meta.arrays[name] == nil {
+                throw FileError(path, "array '\(name)' is not listed in the header", at: name)
+            }
+            guard total == meta.sha256 else { throw FileError(path, "the model SHA-256 does not match its arrays", at: "meta") }
+            if unchanged, let identity { VerifiedFileCache.recordVerified(identity, digest: total) }
         }
-        for name in hashes.keys where meta.arrays[name] == nil {
-            throw FileError(path, "array '\(name)' is not listed in the header", at: name)
-        }
-        guard total == meta.sha256 else { throw FileError(path, "the model SHA-256 does not match its arrays", at: "meta") }
 
         func need(_ name: String) throws -> NumPyArray {
             guard let a = arrays[name] else { throw FileError(path, "missing array '\(name)'", at: name) }

@@ -39,7 +39,9 @@ public enum NPZArchive {
     }
 
     /// Writes `arrays` to `url` as an `.npz` archive, atomically: each array becomes the
-    /// entry "<name>.npy" (C order, little-endian), stored, or deflated if `compressed`.
+    /// entry "<name>.npy" (C order, little-endian), stored, or deflated if `compressed` — except entries that
+    /// deflate would shrink by less than a fifth (dense floating-point data), which are stored even then, so that
+    /// reading them costs no decompression.
     ///
     /// Entries carry a fixed date (1980-01-01), so the same arrays always give the same bytes.
     /// - Throws: `FileError` for a name that is duplicated, absolute or contains "..",
@@ -67,11 +69,12 @@ public enum NPZArchive {
             }
             for (name, array) in arrays {
                 let data = NPYFormat.encode(array)
+                let deflate = compressed && RawInflater.deflatedFraction(of: data) < 0.8
                 do {
                     try archive.addEntry(
                         with: name + ".npy", type: .file, uncompressedSize: Int64(data.count),
                         modificationDate: fixedDate, permissions: 0o644,
-                        compressionMethod: compressed ? .deflate : .none, bufferSize: chunkSize
+                        compressionMethod: deflate ? .deflate : .none, bufferSize: chunkSize
                     ) { position, size in
                         let start = min(Int(position), data.count)
                         return data.subdata(in: start..<min(start + size, data.count))
@@ -161,7 +164,7 @@ public enum NPZArchive {
                 throw ZIPError("the archive is corrupt: the stored entry's sizes disagree", entry: entry.name)
             }
             data = try source.read(at: start, count: entry.compressedSize)
-            checksum = data.crc32(checksum: 0)
+            checksum = CRC32(RawInflater.crc32(of: data))
         } else {
             (data, checksum) = try inflate(entry, at: start, from: source)
         }
@@ -171,51 +174,20 @@ public enum NPZArchive {
         return data
     }
 
-    /// Decompresses a deflated entry with ZIPFoundation, feeding it only the entry's own
-    /// compressed bytes and stopping as soon as the output exceeds the declared size.
+    /// Decompresses a deflated entry with zlib, feeding it only the entry's own compressed bytes and stopping as
+    /// soon as the output exceeds the declared size (`RawInflater`).
     private static func inflate(_ entry: ZIPEntry, at start: Int, from source: ByteSource)
         throws(ZIPError) -> (Data, CRC32) {
-        let declared = entry.uncompressedSize
-        var output = Data()
         // Deflate expands at most about 1032 times, so a larger declared size is a lie.
         let plausible = entry.compressedSize.multipliedReportingOverflow(by: 1032)
-        output.reserveCapacity(min(declared, plausible.overflow ? declared : plausible.partialValue, 64 << 20))
-        var consumed = 0
-        do {
-            let checksum = try Data.decompress(
-                size: Int64(entry.compressedSize), bufferSize: chunkSize, skipCRC32: false,
-                provider: { _, requested in
-                    guard consumed < entry.compressedSize else {
-                        throw ZIPError("the archive is corrupt: the entry's compressed data ends too soon",
-                                       entry: entry.name)
-                    }
-                    let count = min(requested, chunkSize, entry.compressedSize - consumed)
-                    var chunk = try source.read(at: start + consumed, count: count)
-                    consumed += count
-                    #if !canImport(Compression)
-                    // ZIPFoundation's zlib inflater hands zlib `bufferSize` bytes whatever the
-                    // chunk's length, so the last chunk is padded to keep zlib inside it. Any
-                    // output the padding causes fails the size or CRC-32 check.
-                    if chunk.count < chunkSize { chunk.append(Data(count: chunkSize - chunk.count)) }
-                    #endif
-                    return chunk
-                },
-                consumer: { chunk in
-                    guard chunk.count <= declared - output.count else {
-                        throw ZIPError("the entry unpacks to more than the \(declared) bytes its header declares "
-                                       + "(a corrupt archive or a zip bomb)", entry: entry.name)
-                    }
-                    output.append(chunk)
-                })
-            guard output.count == declared else {
-                throw ZIPError("the archive is corrupt: the entry unpacks to \(output.count) bytes, "
-                               + "not the \(declared) its header declares", entry: entry.name)
-            }
-            return (output, checksum)
-        } catch let error as ZIPError {
-            throw error
-        } catch {
-            throw ZIPError("the archive is corrupt: the entry's compressed data cannot be decompressed", entry: entry.name)
+        guard plausible.overflow || entry.uncompressedSize <= plausible.partialValue else {
+            throw ZIPError("the entry declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed bytes, "
+                           + "more than deflate can produce (a corrupt archive or a zip bomb)", entry: entry.name)
         }
+        let (data, crc) = try RawInflater.inflate(compressedSize: entry.compressedSize, declared: entry.uncompressedSize,
+                                                  chunkSize: chunkSize, entry: entry.name) { (offset, count) throws(ZIPError) in
+            try source.read(at: start + offset, count: count)
+        }
+        return (data, CRC32(crc))
     }
 }

@@ -37,6 +37,12 @@ extension NumPyArray {
     /// `Int`; booleans become 0 and 1.
     /// - Throws: `NumPyArrayError` for a unicode array or a value that is not an `Int`.
     public func ints() throws -> [Int] {
+        // Fast paths for the integer types files hold (no widening through Int64 arrays).
+        switch dtype.scalar {
+        case .int32: return (Self.load(try canonicalBytes()) as [Int32]).map { Int($0) }
+        case .int64: return (Self.load(try canonicalBytes()) as [Int64]).map { Int($0) }
+        default: break
+        }
         switch try numericValues() {
         case .float(let values): return try Self.convert(values) { Int(exactly: $0) }
         case .double(let values): return try Self.convert(values) { Int(exactly: $0) }
@@ -51,6 +57,7 @@ extension NumPyArray {
     /// Every value must be a whole number from 0 to 255; booleans become 0 and 1.
     /// - Throws: `NumPyArrayError` for a unicode array or a value that is not a byte.
     public func bytes() throws -> [UInt8] {
+        if dtype.scalar == .uint8 { return [UInt8](try canonicalBytes()) }
         switch try numericValues() {
         case .float(let values): return try Self.convert(values) { UInt8(exactly: $0) }
         case .double(let values): return try Self.convert(values) { UInt8(exactly: $0) }

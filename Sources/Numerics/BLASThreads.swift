@@ -21,6 +21,15 @@ public enum BLASThreads {
         #endif
     }
 
+    /// Serves blocks up to 32 MiB (glibc's largest setting) from the heap instead of fresh `mmap`s, so that a
+    /// buffer freed after a copy (reading a file, decoding its arrays) is reused without faulting new pages in.
+    /// Set once by an executable at start (with `keepFreedMemory`).
+    public static func reuseLargeBlocks() {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 32 << 20)     // M_MMAP_THRESHOLD
+        #endif
+    }
+
     /// The number of threads OpenBLAS uses.
     public static var count: Int { Int(openblas_get_num_threads()) }
 }

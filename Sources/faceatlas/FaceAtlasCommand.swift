@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceAtlasCore
 import Foundation
+import Numerics
 
 @main
 struct FaceAtlasCommand: ParsableCommand {
@@ -19,13 +20,16 @@ struct FaceAtlasCommand: ParsableCommand {
         subcommands: [ModelCommand.self, FitCommand.self, TrackCommand.self, BenchCommand.self, InspectCommand.self,
                       VerifyCommand.self, ImportParamsCommand.self, AnonymizeCommand.self, PrivacyAuditCommand.self,
                       AtlasCommand.self, ExportCommand.self, RenderCommand.self, MatchCommand.self, EvaluateCommand.self,
-                      SynthCommand.self, CohortCommand.self, ActionUnitStatsCommand.self,
+                      SynthCommand.self, CohortCommand.self, ActionUnitStatsCommand.self, MeshCommand.self,
                       TrainDiagnoserCommand.self, DiagnoseCommand.self, ExplainCommand.self, TFLiteCommand.self]
     )
 
     /// Parses and runs a command. Usage errors get ArgumentParser's message and usage (status 64); a failure while
     /// running gets one line on standard error naming the file and the problem, and a status by kind.
     static func main() {
+        // Process-wide memory settings, once, before any work: freed memory is reused, not returned and faulted in again.
+        BLASThreads.keepFreedMemory()
+        BLASThreads.reuseLargeBlocks()
         var arguments = Array(CommandLine.arguments.dropFirst())
         do {
             arguments = try GlobalOptions.extract(from: arguments)
@@ -33,8 +37,13 @@ struct FaceAtlasCommand: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: GlobalOptions.unknownOption(in: arguments) ?? error)
+        }
+        do {
             try command.run()
         } catch {
             if error is ValidationError || error is CleanExit || error is ExitCode || isArgumentParserError(error) {

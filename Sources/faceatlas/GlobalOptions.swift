@@ -21,13 +21,20 @@ enum GlobalOptions {
     static let smallestImage = 16.0
 
     /// Applies the global options and checks, and returns the arguments for ArgumentParser.
+    /// The command's help text is generated only when needed (a negative value to rewrite, `--quiet`), since that
+    /// costs a millisecond or two of every short command; unknown options are looked for when parsing fails
+    /// (`unknownOption(in:)`).
     static func extract(from original: [String]) throws -> [String] {
-        let leaf = leafCommand(of: original)
-        let help = leaf.helpMessage(columns: 1000)
-        let arguments = try checked(original, help: help)
+        try checkRanges(original)
+        var help: String?
+        func helpText() -> String {
+            if help == nil { help = leafCommand(of: original).helpMessage(columns: 1000) }
+            return help!
+        }
+        let arguments = original.contains(where: looksNegative) ? try checked(original, help: helpText()) : original
         var rest: [String] = []
         var index = 0
-        let ownsQuiet = help.contains("--quiet")
+        let ownsQuiet = arguments.contains("--quiet") && helpText().contains("--quiet")
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--" { rest += arguments[index...]; break }
@@ -79,7 +86,28 @@ enum GlobalOptions {
         return found
     }
 
-    /// Unknown options, negative values and ranges (see the type's overview).
+    /// The error for the first option in `arguments` that its command does not have, if there is one (called when
+    /// ArgumentParser refused the arguments, so that a typo is named before a missing argument is).
+    static func unknownOption(in arguments: [String]) -> Error? {
+        do {
+            _ = try checked(arguments, help: leafCommand(of: arguments).helpMessage(columns: 1000))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Checks counts, sizes and rates given as `--name value` or `--name=value`.
+    static func checkRanges(_ arguments: [String]) throws {
+        for (index, argument) in arguments.enumerated() where argument.hasPrefix("--") {
+            if argument == "--" { break }
+            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            let value = parts.count == 2 ? parts[1] : (index + 1 < arguments.count ? arguments[index + 1] : nil)
+            if let value { try checkRange(parts[0], value) }
+        }
+    }
+
+    /// Unknown options and negative values (see the type's overview).
     static func checked(_ arguments: [String], help: String) throws -> [String] {
         let known = options(in: help).merging(["--progress": true, "--quiet": false, "--help": false, "--version": false]) { a, _ in a }
         var out: [String] = []
@@ -105,7 +133,7 @@ enum GlobalOptions {
                 if takesValue, index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") { value = arguments[index + 1] }
                 out.append(argument); index += 1
             }
-            if let value { try checkRange(name, value) }
+            _ = value
         }
         return out
     }

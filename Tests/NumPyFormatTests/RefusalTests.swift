@@ -298,9 +298,14 @@ struct NPZRefusalTests {
         var truncatedStream = CraftedEntry(name: "a.npy", data: [0x00, 0xFF, 0xFF, 0x00, 0x00, 1, 2, 3])
         truncatedStream.method = 8
         truncatedStream.uncompressedSize = 70_000
-        expectFileError("compressed data ends too soon", location: "a.npy") { try read(craftZIP([truncatedStream])) }
+        expectFileError("more than deflate can produce", location: "a.npy") { try read(craftZIP([truncatedStream])) }
         truncatedStream.uncompressedSize = 100
-        expectFileError("unpacks to more than the 100 bytes", location: "a.npy") { try read(craftZIP([truncatedStream])) }
+        expectFileError("compressed data ends too soon", location: "a.npy") { try read(craftZIP([truncatedStream])) }
+        // A complete stored block of 200 bytes in an entry that declares 100: inflation stops at byte 101.
+        var overlong = CraftedEntry(name: "a.npy", data: [0x01, 0xC8, 0x00, 0x37, 0xFF] + [UInt8](repeating: 7, count: 200))
+        overlong.method = 8
+        overlong.uncompressedSize = 100
+        expectFileError("unpacks to more than the 100 bytes", location: "a.npy") { try read(craftZIP([overlong])) }
 
         // A ZIP64 local header offset beyond Int64.max: iterating a ZIPFoundation Archive traps on it.
         var zip = craftZIP([entry("a.npy")])
