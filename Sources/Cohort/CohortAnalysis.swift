@@ -41,6 +41,8 @@ public struct CohortAnalysis: Sendable {
         public var renders: [URL]
         public var report: URL
         public var skipped: [String]
+        /// Stages that could not be computed on this cohort (too few participants or classes), with why.
+        public var notComputed: [(step: String, reason: String)] = []
     }
 
     /// Runs every stage on `manifest` (the parameter files), skipping those the ledger has done.
@@ -83,16 +85,30 @@ public struct CohortAnalysis: Sendable {
         }
         let atlas = try Atlas.read(atlasFolder)
 
-        // 2. Evaluations.
+        // 2. Evaluations. On a pilot or a partial cohort a stage that cannot be computed (one group, a class with
+        // too few participants for the folds) is named in the report and the run goes on.
+        var notComputed: [(step: String, reason: String)] = []
+        func attempt(_ step: String, _ body: () throws -> Void) throws {
+            do {
+                try body()
+            } catch let error as FileError where error.kind != .badData {
+                throw error  // a file that cannot be read or written is a failure of the run, not of the cohort
+            } catch {
+                notComputed.append((step, "\(error)"))
+                log("\(step): not computed: \(error)")
+            }
+        }
         var evaluations: [String: EvaluationSummary] = [:]
-        if atlas.index.groups.count >= 2 {
-            for method in CohortEvaluation.Method.allCases {
+        if atlas.index.groups.count < 2 {
+            notComputed.append(("evaluations", "the cohort has \(atlas.index.groups.count) group; matching and classification need at least two"))
+        } else {
+            for method in CohortEvaluation.Method.allCases { try attempt("evaluate \(method.rawValue)") {
                 let out = folder.appendingPathComponent("evaluation/\(method.rawValue)")
                 let inputs = RunLedger.fingerprint(base + ["evaluate", method.rawValue, "\(folds)", "\(permutations)", "\(bootstrap)", "\(seed)", referenceMode.rawValue])
                 if ledger.isDone(step: "evaluate", key: method.rawValue, inputs: inputs) {
                     evaluations[method.rawValue] = try EvaluationSummary.read(out.appendingPathComponent("evaluation.json"))
                     skipped.append("evaluate \(method.rawValue)")
-                    continue
+                    return
                 }
                 let start = Date()
                 let participants = Set(manifest.subjects).count
@@ -111,7 +127,7 @@ public struct CohortAnalysis: Sendable {
                 try ledger.record(step: "evaluate", key: method.rawValue, inputs: inputs, outputs: written, seconds: Date().timeIntervalSince(start))
                 evaluations[method.rawValue] = summary
                 log(String(format: "evaluate %@: done (%.1f s)", method.rawValue, Date().timeIntervalSince(start)))
-            }
+            } }
         }
 
         // 3. Teaching exports and 4. renders.
@@ -121,7 +137,7 @@ public struct CohortAnalysis: Sendable {
         if ledger.isDone(step: "exports", key: "cohort", inputs: exportInputs) {
             skipped.append("exports")
             exports = ledger.last(step: "exports", key: "cohort")!.outputs.keys.sorted().map { folder.appendingPathComponent($0) }
-        } else {
+        } else { try attempt("exports") {
             let start = Date()
             for r in atlas.index.references {
                 var export = ReferenceExport(format: exportFormat)
@@ -130,14 +146,14 @@ public struct CohortAnalysis: Sendable {
                 exports += try export.write(try atlas.reference(group: r.group, stimulus: r.stimulus), atlas: atlas, model: model, to: url)
             }
             try ledger.record(step: "exports", key: "cohort", inputs: exportInputs, outputs: exports, seconds: Date().timeIntervalSince(start))
-        }
+        } }
         let rendersFolder = folder.appendingPathComponent("renders")
         let renderInputs = RunLedger.fingerprint(base + ["renders", "\(renderSize)"])
         var renders: [URL] = []
         if ledger.isDone(step: "renders", key: "cohort", inputs: renderInputs) {
             skipped.append("renders")
             renders = ledger.last(step: "renders", key: "cohort")!.outputs.keys.sorted().map { folder.appendingPathComponent($0) }
-        } else {
+        } else { try attempt("renders") {
             let start = Date()
             let rendering = ReferenceRendering(atlas: atlas, model: model, size: renderSize)
             let sheet = rendersFolder.appendingPathComponent("comparison.png")
@@ -149,14 +165,16 @@ public struct CohortAnalysis: Sendable {
                 renders.append(url)
             }
             try ledger.record(step: "renders", key: "cohort", inputs: renderInputs, outputs: renders, seconds: Date().timeIntervalSince(start))
-        }
+        } }
 
         // 5. The report (always rewritten: it is cheap and names the run's state).
         let report = folder.appendingPathComponent(reportName)
         let html = try CohortReport(atlas: atlas, model: model, recordings: recordings, evaluations: evaluations,
-                                    renders: renders, failed: failed, atlasResult: atlasResult).html()
+                                    renders: renders, failed: failed, notComputed: notComputed.map { ($0.step, $0.reason) },
+                                    atlasResult: atlasResult).html()
         try AtomicFile.write(Data(html.utf8), to: report)
-        return Outputs(atlas: atlasFolder, evaluations: evaluations, exports: exports, renders: renders, report: report, skipped: skipped)
+        return Outputs(atlas: atlasFolder, evaluations: evaluations, exports: exports, renders: renders, report: report, skipped: skipped,
+                       notComputed: notComputed)
     }
 
     /// Every regular file under `folder`, recursively.

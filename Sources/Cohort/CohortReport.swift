@@ -19,10 +19,13 @@ public struct CohortReport: Sendable {
     public let evaluations: [String: EvaluationSummary]
     public let renders: [URL]
     public let failed: [(String, String)]
+    /// Parts of the analysis that could not be computed on this cohort (a pilot, a partial cohort), with why.
+    public let notComputed: [(String, String)]
     let atlasResult: AtlasBuilder.Result?
 
     public init(atlas: Atlas, model: FaceModel, recordings: [AtlasBuilder.Recording], evaluations: [String: EvaluationSummary],
-                renders: [URL], failed: [(String, String)], atlasResult: AtlasBuilder.Result? = nil) {
+                renders: [URL], failed: [(String, String)], notComputed: [(String, String)] = [], atlasResult: AtlasBuilder.Result? = nil) {
+        self.notComputed = notComputed
         self.atlas = atlas
         self.model = model
         self.recordings = recordings
@@ -55,6 +58,10 @@ public struct CohortReport: Sendable {
         if !failed.isEmpty || !index.excluded.isEmpty {
             let items = failed.map { "<li><b>\(escape($0.0))</b>: \(escape($0.1))</li>" } + index.excluded.map { "<li>\(escape($0))</li>" }
             body.append("<h3>Left out</h3><ul>\(items.joined())</ul>")
+        }
+        if !notComputed.isEmpty {
+            let items = notComputed.map { "<li><b>\(escape($0.0))</b>: \(escape($0.1))</li>" }
+            body.append("<h3>Not computed on this cohort</h3><p>The rest of the report stands; these parts need a larger or more balanced cohort:</p><ul>\(items.joined())</ul>")
         }
 
         // Headline.

@@ -74,7 +74,7 @@ public struct CohortRun: Sendable {
         self.modelMeta = modelMeta
     }
 
-    static let videoExtensions: Set<String> = ["mp4", "avi", "mov", "mkv", "webm", "mpg", "mpeg", "m4v", "wmv"]
+    static var videoExtensions: Set<String> { StillImage.videoExtensions }
 
     /// The parameter file of a participant's stimulus.
     public func parameterFile(subject: String, stimulus: String) -> URL {

@@ -48,6 +48,25 @@ public struct LandmarkSequence: Sendable {
         let median = gaps.count % 2 == 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2
         return 1 / median
     }
+
+    /// Frame rates a camera plausibly records at; outside them, the times are probably in the wrong unit.
+    public static let plausibleFrameRates: ClosedRange<Double> = 1...240
+
+    /// Why the frame times look wrong, if they do: times that go backwards or repeat, or steps whose rate is
+    /// outside `plausibleFrameRates` (an OpenFace CSV whose timestamps step by 1 ms reads as 1000 frames per
+    /// second). Nil when the times look like a video's.
+    public var timingProblem: String? {
+        guard frames.count >= 2 else { return nil }
+        let steps = zip(frames.dropFirst(), frames).map { $0.time - $1.time }
+        if steps.contains(where: { !$0.isFinite }) { return "some frame times are not finite numbers" }
+        let backwards = steps.filter { $0 <= 0 }.count
+        if backwards > 0 { return "\(backwards) of \(steps.count) frame times do not increase (repeated or out of order)" }
+        if let fps = estimatedFPS, !Self.plausibleFrameRates.contains(fps) {
+            return String(format: "the frame times step by %.4g s (%.4g frames per second), outside %.0f–%.0f: are the times in another unit? Give --fps with --resample to set the rate",
+                          1 / fps, fps, Self.plausibleFrameRates.lowerBound, Self.plausibleFrameRates.upperBound)
+        }
+        return nil
+    }
 }
 
 extension LandmarkSequence: Equatable {

@@ -42,7 +42,7 @@ public struct RealFaceDataSet: Sendable {
     }
 
     /// File extensions read as videos (lowercase).
-    public static let videoExtensions: Set<String> = ["mp4", "mov", "avi", "mkv", "webm", "m4v", "mpg", "mpeg"]
+    public static var videoExtensions: Set<String> { StillImage.videoExtensions }
     /// Annotation extensions, in the order they are looked for beside a photo.
     public static let annotationExtensions = ["pts", "ljson"]
 

@@ -28,55 +28,35 @@ public final class FaceTracker {
     public func reset() { lastBox = nil }
 
     /// Tracks the face in the next frame (a gray image).
+    ///
+    /// The landmarks depend only on this frame: every frame's faces are found by a full-frame search, the one
+    /// followed is chosen (the largest at the start, then the nearest to where it was; this is all the history
+    /// does), and a frame with no clear face is searched again enlarged. So a frame gives the same landmarks
+    /// whatever the sampling rate, the frames before it or the order of still images.
     /// - Throws: `TrackingError` if dlib fails.
     public func track(_ image: Image) throws -> TrackedFrame {
         precondition(image.channels == 1, "the tracker works on gray images")
         let longSide = Double(max(image.width, image.height))
         let searchScale = min(1, Double(settings.searchMaximumSide) / longSide)
+        let all = try search(image, scale: searchScale, threshold: min(settings.trackingThreshold, settings.searchThreshold))
         var chosen: FaceBox?
-        var fullFrame: [FaceBox]?  // every face of a full-frame pass this frame, when one ran
-
         if let previous = lastBox {
-            // 1. Look where the face was.
-            let margin = settings.regionMargin
-            let region = SIMD4(Int((previous.left - margin * previous.width).rounded(.down)),
-                               Int((previous.top - margin * previous.height).rounded(.down)),
-                               Int((previous.width * (1 + 2 * margin)).rounded(.up)),
-                               Int((previous.height * (1 + 2 * margin)).rounded(.up)))
-            let scale = min(2, settings.trackedFaceWidth / previous.width)
-            let near = try detector.detect(in: image, region: region, scale: scale, threshold: settings.trackingThreshold)
-            chosen = near.min { previous.distance(to: $0) < previous.distance(to: $1) }
-            if chosen == nil {
-                // 2. Lost: search the whole frame and take the face nearest to the last place.
-                let all = try search(image, scale: searchScale)
-                fullFrame = all
-                let limit = settings.reacquireDistance
-                chosen = all.filter { limit <= 0 || previous.distance(to: $0) <= limit }
-                    .min { previous.distance(to: $0) < previous.distance(to: $1) }
-            }
+            let limit = settings.reacquireDistance
+            chosen = all.filter { limit <= 0 || previous.distance(to: $0) <= limit }
+                .min { previous.distance(to: $0) < previous.distance(to: $1) }
         } else {
-            // The start: the largest face of the whole frame.
-            let all = try search(image, scale: searchScale)
-            fullFrame = all
-            chosen = all.max { $0.area < $1.area }
+            // The start: the largest face that passes dlib's own threshold.
+            chosen = all.filter { $0.score >= settings.searchThreshold }.max { $0.area < $1.area }
         }
-
         guard let face = chosen else {
-            let count = fullFrame?.count ?? 0
+            let count = all.filter { $0.score >= settings.searchThreshold }.count
             return TrackedFrame(box: nil, points: nil, faceCount: count, sharpness: .nan, pointsOutside: 0,
                                 problems: ["no face found"])
         }
         lastBox = face
 
-        // Other faces: from the full-frame pass if one ran, else a reduced pass sized to find
-        // faces of at least `otherFaceFraction` of this one.
-        let others: [FaceBox]
-        if let fullFrame {
-            others = fullFrame
-        } else {
-            let scale = min(searchScale, 80 / max(1, settings.otherFaceFraction * face.width))
-            others = try detector.detect(in: image, scale: scale, threshold: settings.searchThreshold)
-        }
+        // Other faces: those of the full-frame pass that pass dlib's own threshold.
+        let others = all.filter { $0.score >= settings.searchThreshold }
         let faceCount = 1 + others.filter { $0.overlap(face) < 0.2 && face.distance(to: $0) > 0.5 }.count
 
         return try measure(face, faceCount: faceCount, in: image)
@@ -127,12 +107,16 @@ public final class FaceTracker {
 
     /// The faces of the whole frame at `scale`, or, if there are none, of the frame enlarged by
     /// `settings.upsampling` (within `upsampledMaximumSide`).
-    private func search(_ image: Image, scale: Double) throws -> [FaceBox] {
-        let found = try detector.detect(in: image, scale: scale, threshold: settings.searchThreshold)
+    /// The faces of the whole frame at `scale` with scores from `threshold` (default dlib's 0); when none passes
+    /// dlib's own threshold, the frame is searched again enlarged (dlib's usual remedy for faces under 80 px).
+    private func search(_ image: Image, scale: Double, threshold: Double? = nil) throws -> [FaceBox] {
+        let threshold = threshold ?? settings.searchThreshold
+        let found = try detector.detect(in: image, scale: scale, threshold: threshold)
         let longSide = Double(max(image.width, image.height))
         let enlarged = min(settings.upsampling, Double(settings.upsampledMaximumSide) / longSide)
-        guard found.isEmpty, enlarged > scale * 1.2 else { return found }
-        return try detector.detect(in: image, scale: enlarged, threshold: settings.searchThreshold)
+        guard !found.contains(where: { $0.score >= settings.searchThreshold }), enlarged > scale * 1.2 else { return found }
+        let more = try detector.detect(in: image, scale: enlarged, threshold: threshold)
+        return more.isEmpty ? found : more
     }
 
     private func format(_ value: Double) -> String {

@@ -52,7 +52,9 @@ public enum SequenceTracker {
     public static func trackVideo(_ url: URL, options: TrackingOptions = TrackingOptions(),
                                   progress: ((Int, Int) -> Void)? = nil) throws -> LandmarkSequence {
         var decode = options.decode
-        decode.color = options.cropsFolder != nil
+        // Always decoded in colour and made grey here: ffmpeg's own grey output differs by a level or two, which
+        // moves dlib's points by up to 4 px, so the landmarks would depend on whether crops are written.
+        decode.color = true
         decode.resize = nil  // landmarks are mapped to the resized frame instead (see above)
         let decoder = try VideoDecoder(url: url, options: decode)
         defer { decoder.close() }
@@ -72,12 +74,10 @@ public enum SequenceTracker {
                                    progress: ((Int, Int) -> Void)? = nil) throws -> LandmarkSequence {
         let tracker = try FaceTracker(settings: options.tracker)
         var builder = Builder(options: options)
-        var lastSize: SIMD2<Int>?
         for (index, url) in urls.enumerated() {
-            let image = try StillImage.read(url, color: options.cropsFolder != nil)
-            let size = SIMD2(image.width, image.height)
-            if size != lastSize { tracker.reset() }
-            lastSize = size
+            let image = try StillImage.read(url, color: true)  // grey made here, as for videos
+            // Each still image on its own: the face is found afresh (the largest), never carried over.
+            tracker.reset()
             try builder.add(VideoFrame(index: index, time: Double(index) / options.decode.fps, image: image), tracker: tracker)
             progress?(index + 1, urls.count)
         }

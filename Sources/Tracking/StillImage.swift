@@ -10,6 +10,15 @@ public enum StillImage {
     /// File extensions read as still images (lowercase); anything else is taken for a video.
     public static let extensions: Set<String> = ["png", "jpg", "jpeg", "ppm", "pgm", "pnm", "bmp", "tif", "tiff", "webp"]
 
+    /// File extensions read as videos (lowercase).
+    public static let videoExtensions: Set<String> = ["mp4", "mov", "avi", "mkv", "webm", "m4v", "mpg", "mpeg", "wmv"]
+
+    /// Whether `url` names a video or a still image by its extension (what `faceatlas track` reads).
+    public static func isMedia(_ url: URL) -> Bool {
+        let e = url.pathExtension.lowercased()
+        return extensions.contains(e) || videoExtensions.contains(e)
+    }
+
     /// Whether `url` names a still image by its extension.
     public static func isStillImage(_ url: URL) -> Bool {
         extensions.contains(url.pathExtension.lowercased())

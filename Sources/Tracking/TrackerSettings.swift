@@ -1,10 +1,8 @@
 /// How the tracker searches for the participant's face, frame after frame.
 ///
-/// Speed comes from not searching the whole frame at full size once the face is known: the
-/// face is looked for in a region around where it was (scaled so the face is about
-/// `trackedFaceWidth` pixels wide), and the whole frame is searched only at a reduced scale to
-/// count other faces. When the face is not in its region, the whole frame is searched at full
-/// size (up to `searchMaximumSide`).
+/// Every frame is searched whole (reduced so that its longer side is at most `searchMaximumSide`), so that
+/// its landmarks depend on it alone; the previous frame only says which face is the participant's. A frame with
+/// no face above dlib's threshold is searched again enlarged (`upsampling`).
 public struct TrackerSettings: Sendable, Equatable {
     /// Full-frame searches run on the frame reduced so that its longer side is at most this
     /// (1280: faces from about 80 px in a 1280-px frame, 120 px in a 1920-px one).
@@ -15,11 +13,7 @@ public struct TrackerSettings: Sendable, Equatable {
     public var upsampling = 2.0
     /// The longest side an enlarged frame may have.
     public var upsampledMaximumSide = 1600
-    /// The region searched around the previous face: its box grown by this many box widths on each side.
-    public var regionMargin = 0.5
-    /// The region is scaled so that the previous face is about this wide (dlib finds faces from about 80 px).
-    public var trackedFaceWidth = 100.0
-    /// The lowest detection score accepted for the face inside its region (a little below dlib's
+    /// The lowest detection score accepted for the followed face once it is known (a little below dlib's
     /// 0, to keep a face through a weak frame; `QualityThresholds.minimumScore` still marks it).
     public var trackingThreshold = -0.3
     /// The lowest score accepted when searching the whole frame (dlib's default).

@@ -4,6 +4,7 @@ import FaceModel
 import Cohort
 import Fitting
 import Foundation
+import Tracking
 import Landmarks
 import ParameterFiles
 
@@ -14,8 +15,10 @@ struct FitCommand: ParsableCommand {
         abstract: "Fit identity, action-unit expression and pose to a participant's landmark sequences.",
         discussion: """
             All inputs are one participant (one identity is fitted for all of them). Inputs: iBUG .pts (a folder of \
-            them is a sequence), menpo .ljson, OpenFace 2.0 CSV, MediaPipe 478-point CSV/JSON, FaceAtlas CSV or .npz. \
-            One parameter file is written per input: --out FILE.npz for one input, --out FOLDER for several.
+            them is a sequence), menpo .ljson, OpenFace 2.0 CSV, MediaPipe 478-point CSV/JSON, FaceAtlas CSV or .npz — \
+            or a video or photograph, which is tracked first as 'faceatlas track' tracks it (dlib's 68 points at --fps; \
+            --landmarks-out keeps the landmarks). One parameter file is written per input: --out FILE.npz for one \
+            input, --out FOLDER for several. 'faceatlas mesh' turns a parameter file into the fitted face's mesh.
             """)
 
     @Argument(help: "Landmark sequences of one participant.")
@@ -27,6 +30,8 @@ struct FitCommand: ParsableCommand {
     var stimulus: String?
     @Option(help: "Frame rate for folders of .pts and for resampling (the study used 5).")
     var fps: Double = 5
+    @Option(help: "For video and photo inputs: also write the tracked landmarks (a FaceAtlas CSV; a folder for several inputs).")
+    var landmarksOut: String?
     @Flag(help: "Resample every sequence to --fps (nearest frames).")
     var resample = false
     @Option(help: "Camera: scaled-orthographic, pinhole, or metric-3d (OpenFace X,Y,Z landmarks).")
@@ -58,11 +63,38 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             let (model, meta, _) = try modelOptions.load()
             var sequences: [LandmarkSequence] = []
+            var tracked: [Bool] = []
+            let media = inputs.filter { StillImage.isMedia(URL(fileURLWithPath: $0)) }
+            let progress = media.isEmpty ? nil : ProgressReporter("track", total: media.count)
             for input in inputs {
-                var s = try LandmarkIO.read(URL(fileURLWithPath: input), fps: fps)
+                let url = URL(fileURLWithPath: input)
+                var s: LandmarkSequence
+                if StillImage.isMedia(url) {
+                    var options = TrackingOptions()
+                    options.decode.fps = fps
+                    do {
+                        s = try SequenceTracker.track([url], options: options) { _, _ in }
+                    } catch let error as TrackingError {
+                        throw FileError(url, error.message)
+                    }
+                    progress?.advance()
+                    if let landmarksOut {
+                        let target = inputs.count == 1 && landmarksOut.lowercased().hasSuffix(".csv")
+                            ? URL(fileURLWithPath: landmarksOut)
+                            : URL(fileURLWithPath: landmarksOut).appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".csv")
+                        try LandmarkIO.write(s, to: target, format: .csv)
+                    }
+                } else {
+                    s = try LandmarkIO.read(url, fps: fps)
+                }
+                tracked.append(StillImage.isMedia(url))
+                if let problem = s.timingProblem, !StillImage.isMedia(url) {
+                    FileHandle.standardError.write(Data("warning: \(url.path): \(problem)\n".utf8))
+                }
                 if resample { s = s.resampled(fps: fps) }
                 sequences.append(s)
             }
+            progress?.finish()
             let names = stimulus.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 ?? inputs.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
             guard names.count == inputs.count else { throw UsageError("--stimulus names \(names.count) stimuli for \(inputs.count) inputs") }
@@ -98,7 +130,8 @@ struct FitCommand: ParsableCommand {
                 let file = ParameterFile(
                     fit: result, sequence: k, model: model, modelMeta: meta, subject: subject, stimulus: names[k],
                     fps: sequences[k].estimatedFPS ?? fps, source: URL(fileURLWithPath: inputs[k]).lastPathComponent,
-                    detector: LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k]), dense: observed[k].points.first.map { $0.count > 68 } ?? false),
+                    detector: tracked[k] ? "dlib HOG + 68-point shape predictor (faceatlas track)"
+                        : LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k]), dense: observed[k].points.first.map { $0.count > 68 } ?? false),
                     settings: settings,
                     confidence: sequences[k].frames.map { f in f.isValid ? f.confidence.reduce(0, +) / Double(max(f.confidence.count, 1)) : 0 },
                     includeVertices: vertices)

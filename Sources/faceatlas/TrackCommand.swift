@@ -97,7 +97,7 @@ struct TrackCommand: ParsableCommand {
                     reporter?.advance()
                 }
             } catch let error as TrackingError {
-                throw UsageError(error.message)
+                throw FileError(inputs.joined(separator: ", "), error.message)
             }
             reporter?.finish()
             try LandmarkIO.write(sequence, to: outURL, format: .csv)

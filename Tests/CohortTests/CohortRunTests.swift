@@ -49,6 +49,32 @@ import Testing
         return (folder, try analysis.run(params, ledger: ledger, failed: failed, log: { _ in }))
     }
 
+    /// A pilot (one MDD and two BD participants) gets its report: what could not be computed is named there, and
+    /// the run does not fail.
+    @Test func aPilotGetsAReportThatSaysWhatCouldNotBeComputed() throws {
+        let folder = Fixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try Fixture.generator(groups: "MDD:1,BD:2", frames: 12, stimuli: 2, seed: 9).write(to: folder.appendingPathComponent("pilot"), quiet: true)
+        let manifest = try CohortManifest.read(summary.manifest)
+        let (model, meta) = try Fixture.model.get()
+        let runFolder = folder.appendingPathComponent("run")
+        let run = CohortRun(manifest: manifest, folder: runFolder, model: model, modelMeta: meta)
+        let ledger = try RunLedger(folder: runFolder)
+        let outcomes = run.fitParticipants(ledger: ledger)
+        #expect(outcomes.count == 3 && outcomes.allSatisfy { $0.status == .fitted })
+        let (params, _, failed) = try run.parameterManifest(ledger: ledger)
+        var analysis = CohortAnalysis(folder: runFolder, model: model, modelMeta: meta)
+        analysis.folds = 2
+        analysis.permutations = 2
+        analysis.bootstrap = 20
+        analysis.renderSize = 96
+        let outputs = try analysis.run(params, ledger: ledger, failed: failed, log: { _ in })
+        #expect(outputs.notComputed.contains { $0.step == "evaluate biomarker" }, "\(outputs.notComputed)")
+        let html = try String(contentsOf: outputs.report, encoding: .utf8)
+        #expect(html.contains("Not computed on this cohort") && html.contains("evaluate biomarker"))
+        #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("atlas/atlas.json").path))
+    }
+
     @Test func fitsEveryParticipantResumesAndIsolatesAFailure() throws {
         // A private copy of the inputs: this test damages one, and other suites read the shared cohort meanwhile.
         let (base, _) = try Self.cohort.get()

@@ -132,3 +132,64 @@ struct CommandLineConventionTests {
         #expect(plain.status == 0 && plain.error.contains("synth: 3/3") && !plain.output.contains("3/3"), "\(plain.error)")
     }
 }
+
+/// One-call workflows: a video to a parameter file in one command and to the fitted face's mesh in a second;
+/// implausible frame times are warned about.
+@Suite("faceatlas one-call workflows", .enabled(if: FaceAtlasCLI.executable != nil && RealFaceData.isReachable))
+struct OneCallWorkflowTests {
+    @Test("a real video → parameter file (fit) → OBJ of the fitted face (mesh) that assimp re-imports")
+    func videoToMesh() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-video-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try RealFaceData.folder.get().appendingPathComponent("pyfeat/WolfgangLanger_Pexels.mp4")
+        let clip = folder.appendingPathComponent("laugh.mp4")
+        _ = try TestProcess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "12", "-i", source.path, "-t", "2",
+                                 "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.path])
+        let params = folder.appendingPathComponent("laugh.npz")
+        let fit = try FaceAtlasCLI.invoke(["fit", clip.path, "--out", params.path, "--landmarks-out", folder.appendingPathComponent("laugh.csv").path])
+        #expect(fit.status == 0, "\(fit.error)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("laugh.csv").path))
+        let obj = folder.appendingPathComponent("laugh.obj")
+        let mesh = try FaceAtlasCLI.invoke(["mesh", params.path, "--peak", "--out", obj.path])
+        #expect(mesh.status == 0, "\(mesh.error)")
+        let info = try TestProcess.run(["assimp", "info", obj.path])
+        #expect(info.contains("Vertices:") && info.contains("Faces:"), "\(info.prefix(400))")
+        // The face laughs: the peak frame's mesh differs from the same identity's neutral face around the mouth.
+        let neutral = folder.appendingPathComponent("neutral.obj")
+        let frameZero = try FaceAtlasCLI.invoke(["mesh", params.path, "--mean", "--out", neutral.path])
+        #expect(frameZero.status == 0)
+        let a = try String(contentsOf: obj, encoding: .utf8), b = try String(contentsOf: neutral, encoding: .utf8)
+        #expect(a != b)
+        // Wrong combinations are usage errors.
+        let both = try FaceAtlasCLI.invoke(["mesh", params.path, "--peak", "--mean", "--out", obj.path])
+        #expect(both.status == 64 && both.error.contains("--frame, --peak and --mean"))
+        let beyond = try FaceAtlasCLI.invoke(["mesh", params.path, "--frame", "9999", "--out", obj.path])
+        #expect(beyond.status == 64 && beyond.error.contains("frames"), "\(beyond.error)")
+    }
+
+    @Test("frame times stepping by 1 ms are warned about, with the rate and what to do")
+    func implausibleTimes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-times-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let synth = try FaceAtlasCLI.invoke(["synth", "--subjects", "3", "--frames", "6", "--out", folder.path])
+        #expect(synth.status == 0, "\(synth.error)")
+        let landmarks = folder.appendingPathComponent("landmarks/S0001/happiness.npz")
+        let csv = folder.appendingPathComponent("fitted.csv")
+        let first = try FaceAtlasCLI.invoke(["fit", landmarks.path, "--out", folder.appendingPathComponent("a.npz").path,
+                                             "--fitted-landmarks", csv.path])
+        #expect(first.status == 0 && !first.error.contains("warning"), "\(first.error)")
+        // The same landmarks with times in milliseconds-as-seconds.
+        var lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        for i in 1..<lines.count {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[1] = String(Double(i - 1) * 0.001)
+            lines[i] = fields.joined(separator: ",")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let second = try FaceAtlasCLI.invoke(["fit", csv.path, "--out", folder.appendingPathComponent("b.npz").path])
+        #expect(second.status == 0)
+        #expect(second.error.contains("warning: \(csv.path)") && second.error.contains("1000 frames per second")
+                && second.error.contains("--resample"), "\(second.error)")
+    }
+}
