@@ -23,6 +23,7 @@ struct ActionUnitStatsCommand: ParsableCommand {
     @Option(help: "fitted (parameter files) or openface (OpenFace CSVs).") var source = "fitted"
     @Option(help: "Only this stimulus's recordings.") var stimulus: String?
     @Option(help: "Output folder.") var out: String
+    @Flag(help: "Print the participants, the strongest correlations and the files written as JSON.") var json = false
     @OptionGroup var options: ModelOptions
 
     func run() throws {
@@ -64,6 +65,22 @@ struct ActionUnitStatsCommand: ParsableCommand {
             let written = try study.write(to: URL(fileURLWithPath: out))
             let strongest = study.correlations().filter { $0.pearson.coefficient.isFinite }
                 .sorted { abs($0.pearson.coefficient) > abs($1.pearson.coefficient) }.prefix(8)
+            if json {
+                struct Correlation: Encodable {
+                    var actionUnit: String; var measure: String; var pearson: Double?; var pearsonP: Double?; var pearsonQ: Double?
+                    var spearman: Double?; var spearmanQ: Double?
+                }
+                struct Report: Encodable {
+                    var participants: Int; var actionUnits: [String]; var score: String; var strongest: [Correlation]; var written: [String]
+                }
+                try printJSON(Report(participants: records.count, actionUnits: study.actionUnits, score: score,
+                                     strongest: strongest.map { Correlation(actionUnit: $0.actionUnit, measure: $0.measure.rawValue,
+                                                                             pearson: $0.pearson.coefficient.finite, pearsonP: $0.pearson.pValue.finite,
+                                                                             pearsonQ: $0.pearsonQ.finite, spearman: $0.spearman.coefficient.finite,
+                                                                             spearmanQ: $0.spearmanQ.finite) },
+                                     written: written.map(\.path)))
+                return
+            }
             print("\(records.count) participants, \(study.actionUnits.count) action units; strongest correlations with \(score):")
             for c in strongest {
                 let label = "\(c.actionUnit) \(c.measure.rawValue)".padding(toLength: 16, withPad: " ", startingAt: 0)

@@ -30,6 +30,8 @@ struct FitCommand: ParsableCommand {
     var stimulus: String?
     @Option(help: "Frame rate for folders of .pts and for resampling (the study used 5).")
     var fps: Double = 5
+    @Flag(help: "Print what was written as JSON (per file: path, stimulus, frames, frames with landmarks, mean NME; the identity's norm and largest coefficient; iterations, seconds).")
+    var json = false
     @Option(help: "For video and photo inputs: also write the tracked landmarks (a FaceAtlas CSV; a folder for several inputs).")
     var landmarksOut: String?
     @Flag(help: "Resample every sequence to --fps (nearest frames).")
@@ -125,6 +127,11 @@ struct FitCommand: ParsableCommand {
             if !single && outURL.pathExtension.lowercased() == "npz" {
                 throw UsageError("several inputs: --out must be a folder (one parameter file per input)")
             }
+            struct Written: Encodable { var path: String; var stimulus: String; var frames: Int; var framesWithLandmarks: Int; var meanNME: Double? }
+            struct Report: Encodable {
+                var files: [Written]; var identityNorm: Double; var identityLargestAbsolute: Double; var iterations: Int; var seconds: Double
+            }
+            var written: [Written] = []
             for (k, seq) in result.sequences.enumerated() {
                 let url = single ? outURL : outURL.appendingPathComponent("\(names[k]).npz")
                 let file = ParameterFile(
@@ -138,7 +145,8 @@ struct FitCommand: ParsableCommand {
                 try file.write(to: url)
                 let valid = seq.residualNormalized.filter { !$0.isNaN }
                 let nme = valid.isEmpty ? Double.nan : valid.reduce(0, +) / Double(valid.count)
-                print(String(format: "%@: %d frames (%d with landmarks), mean NME %.4f", url.path, seq.time.count, valid.count, nme))
+                written.append(Written(path: url.path, stimulus: names[k], frames: seq.time.count, framesWithLandmarks: valid.count, meanNME: nme.finite))
+                if !json { print(String(format: "%@: %d frames (%d with landmarks), mean NME %.4f", url.path, seq.time.count, valid.count, nme)) }
             }
             if let fittedLandmarks, let seq = result.sequences.first {
                 let frames = (0..<seq.time.count).map { t in
@@ -146,7 +154,13 @@ struct FitCommand: ParsableCommand {
                 }
                 try LandmarkIO.write(LandmarkSequence(frames: frames, source: "faceatlas fit"), to: URL(fileURLWithPath: fittedLandmarks), format: .csv)
             }
-            print(String(format: "fit: %d sequences, %d iterations, %.2f s", result.sequences.count, result.iterations, result.seconds))
+            if json {
+                let norm = result.identity.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                try printJSON(Report(files: written, identityNorm: norm, identityLargestAbsolute: result.identity.map(abs).max() ?? 0,
+                                     iterations: result.iterations, seconds: result.seconds))
+            } else {
+                print(String(format: "fit: %d sequences, %d iterations, %.2f s", result.sequences.count, result.iterations, result.seconds))
+            }
         }
     }
 }

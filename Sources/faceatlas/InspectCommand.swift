@@ -12,12 +12,17 @@ struct InspectCommand: ParsableCommand {
 
     @Argument(help: "A parameter file (.npz).")
     var file: String
+    @Flag(help: "Print the summary, the arrays and any problems as JSON.") var json = false
 
     func run() throws {
         try runReportingErrors {
             let check = ParameterFileCheck(URL(fileURLWithPath: file))
             guard let summary = ParameterFileSummary(check) else {
                 throw check.problems.first ?? FileError(file, "cannot be read as a parameter file")
+            }
+            if json {
+                try printJSON(ParameterFileReport(check, summarize: true))
+                return
             }
             print(summary.text)
             if !check.isValid {

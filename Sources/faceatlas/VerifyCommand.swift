@@ -12,15 +12,25 @@ struct VerifyCommand: ParsableCommand {
 
     @Argument(help: "Parameter files (.npz).")
     var files: [String]
+    @Flag(help: "Print one record per file as JSON (path, valid, failing arrays, problems, every array's hash status).")
+    var json = false
 
     func run() throws {
         var failed = 0
         var missing = 0
         var firstProblem: String?
+        var reports: [ParameterFileReport] = []
         for path in files {
             let check = ParameterFileCheck(URL(fileURLWithPath: path))
+            if json { reports.append(ParameterFileReport(check, summarize: false)) }
             if check.isValid {
-                print("OK      \(path)")
+                if !json { print("OK      \(path)") }
+            } else if json {
+                failed += 1
+                if !FileManager.default.fileExists(atPath: path) { missing += 1 }
+                if firstProblem == nil, let problem = check.problems.first {
+                    firstProblem = "\(path): \(problem.location.map { "\($0): " } ?? "")\(problem.problem)"
+                }
             } else {
                 failed += 1
                 if !FileManager.default.fileExists(atPath: path) { missing += 1 }
@@ -32,8 +42,12 @@ struct VerifyCommand: ParsableCommand {
                 for problem in check.problems { print("        \(problem.location.map { "\($0): " } ?? "")\(problem.problem)") }
             }
         }
+        if json {
+            struct Report: Encodable { var files: [ParameterFileReport]; var failed: Int }
+            try printJSON(Report(files: reports, failed: failed))
+        }
         if failed > 0 {
-            print("\(failed) of \(files.count) files failed")
+            if !json { print("\(failed) of \(files.count) files failed") }
             let more = failed > 1 ? " (and \(failed - 1) more files)" : ""
             throw CommandFailure(message: (firstProblem ?? "\(failed) files failed") + more,
                                  status: missing == failed ? CommandFailure.missingInput : CommandFailure.badData)

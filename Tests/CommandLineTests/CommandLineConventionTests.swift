@@ -126,6 +126,21 @@ struct CommandLineConventionTests {
         #expect(synth.status == 0, "\(synth.error)")
         #expect(!synth.output.contains("/3") && !synth.output.contains("%"), "\(synth.output)")
         #expect(!synth.error.contains("█"))
+        // --json on fit, inspect and verify: standard output is one JSON document.
+        let params = folder.appendingPathComponent("p.npz")
+        let fit = try FaceAtlasCLI.invoke(["fit", folder.appendingPathComponent("c/landmarks/S0001/happiness.npz").path,
+                                           "--out", params.path, "--json"])
+        #expect(fit.status == 0, "\(fit.error)")
+        let fitted = try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any]
+        #expect((fitted?["files"] as? [[String: Any]])?.first?["frames"] as? Int == 4 && fitted?["identityNorm"] is Double)
+        let inspect = try FaceAtlasCLI.invoke(["inspect", params.path, "--json"])
+        let inspected = try JSONSerialization.jsonObject(with: Data(inspect.output.utf8)) as? [String: Any]
+        #expect(inspected?["valid"] as? Bool == true && (inspected?["summary"] as? [String: Any])?["frames"] as? Int == 4)
+        let missing = folder.appendingPathComponent("gone.npz").path
+        let verify = try FaceAtlasCLI.invoke(["verify", params.path, missing, "--json"])
+        #expect(verify.status == 66 && verify.error.contains(missing))
+        let verified = try JSONSerialization.jsonObject(with: Data(verify.output.utf8)) as? [String: Any]
+        #expect((verified?["files"] as? [[String: Any]])?.map { $0["valid"] as? Bool } == [true, false] && verified?["failed"] as? Int == 1)
         // --progress plain: a few lines on stderr, none on stdout.
         let plain = try FaceAtlasCLI.invoke(["synth", "--subjects", "3", "--frames", "4", "--progress", "plain",
                                              "--out", folder.appendingPathComponent("d").path])
