@@ -109,7 +109,8 @@ enum GlobalOptions {
 
     /// Unknown options and negative values (see the type's overview).
     static func checked(_ arguments: [String], help: String) throws -> [String] {
-        let known = options(in: help).merging(["--progress": true, "--quiet": false, "--help": false, "--version": false]) { a, _ in a }
+        let known = options(in: help).merging(["--progress": true, "--quiet": false, "--help": false, "--version": false,
+                                                   "--generate-completion-script": true, "--experimental-dump-help": false]) { a, _ in a }
         var out: [String] = []
         var index = 0
         while index < arguments.count {

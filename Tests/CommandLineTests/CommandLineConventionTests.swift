@@ -119,6 +119,8 @@ struct CommandLineConventionTests {
         let render = try FaceAtlasCLI.invoke(["model", "render", "--identity", "-2.4,1.5", "--size", "64", "--out", folder.path])
         #expect(render.status == 0, "\(render.error)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("front.png").path))
+        let completion = try FaceAtlasCLI.invoke(["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.output.contains("complete") && completion.output.contains("mesh"))
         let version = try FaceAtlasCLI.invoke(["--version"])
         #expect(version.status == 0 && version.output.split(separator: ".").count == 3)
         // A long command with progress, piped: stdout holds only its results; stderr no bar (not a terminal).
