@@ -210,3 +210,63 @@ struct OneCallWorkflowTests {
                 && second.error.contains("--resample"), "\(second.error)")
     }
 }
+
+/// Outputs never destroy what they did not create: `atlas build --out` refuses a folder holding other files or
+/// its own inputs, and replaces only an atlas it wrote itself.
+@Suite("outputs never destroy what they did not create", .enabled(if: FaceAtlasCLI.executable != nil))
+struct OutputSafetyTests {
+    @Test("atlas build refuses a folder with other files, a file, and the folder of its own inputs; rebuilds its own atlas")
+    func atlasBuildLosesNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-safety-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cohort = folder.appendingPathComponent("cohort")
+        let synth = try FaceAtlasCLI.invoke(["synth", "--subjects", "6", "--frames", "6", "--out", cohort.path])
+        #expect(synth.status == 0, "\(synth.error)")
+        // The truth parameter files as the cohort's manifest, inside the cohort folder.
+        let manifest = cohort.appendingPathComponent("params.csv")
+        let text = try String(contentsOf: cohort.appendingPathComponent("manifest.csv"), encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "landmarks/", with: "truth/").utf8).write(to: manifest)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: cohort.path).sorted()
+
+        // Its own inputs' folder.
+        let own = try FaceAtlasCLI.invoke(["atlas", "build", manifest.path, "--out", cohort.path])
+        #expect(own.status == 73 && own.error.contains(cohort.path) && own.error.contains("did not write"), "\(own.error)")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: cohort.path).sorted() == before)
+        // A user's folder.
+        let documents = folder.appendingPathComponent("documents")
+        try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: documents.appendingPathComponent("thesis.txt"))
+        let user = try FaceAtlasCLI.invoke(["atlas", "build", manifest.path, "--out", documents.path])
+        #expect(user.status == 73, "\(user.error)")
+        #expect(try String(contentsOf: documents.appendingPathComponent("thesis.txt"), encoding: .utf8) == "precious\n")
+        // A regular file.
+        let file = folder.appendingPathComponent("notes.txt")
+        try Data("notes\n".utf8).write(to: file)
+        let onFile = try FaceAtlasCLI.invoke(["atlas", "build", manifest.path, "--out", file.path])
+        let notes = try String(contentsOf: file, encoding: .utf8)
+        #expect(onFile.status == 73 && notes == "notes\n", "\(onFile.error)")
+        // A new folder, then the same again: its own atlas is replaced.
+        let atlas = folder.appendingPathComponent("atlas")
+        for _ in 0..<2 {
+            let built = try FaceAtlasCLI.invoke(["atlas", "build", manifest.path, "--out", atlas.path])
+            #expect(built.status == 0, "\(built.error)")
+            #expect(FileManager.default.fileExists(atPath: atlas.appendingPathComponent("atlas.json").path))
+        }
+    }
+
+    @Test("a FIFO given as an input is refused at once, not waited on")
+    func fifoIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("faceatlas-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("params.npz")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for arguments in [["inspect", fifo.path], ["verify", fifo.path], ["model", "info", "--model", fifo.path],
+                          ["fit", fifo.path, "--out", folder.appendingPathComponent("x.npz").path],
+                          ["track", fifo.path, "--out", folder.appendingPathComponent("x.csv").path]] {
+            // With a 5 s limit: a reader that opened the FIFO would block and be killed (status 124).
+            let outcome = try FaceAtlasCLI.invoke(arguments, timeout: 5)
+            #expect(outcome.status == 65 && outcome.error.contains("FIFO"), "\(arguments[0]): \(outcome.status) \(outcome.error)")
+        }
+    }
+}
