@@ -25,18 +25,14 @@ struct VerifyCommand: ParsableCommand {
             if json { reports.append(ParameterFileReport(check, summarize: false)) }
             if check.isValid {
                 if !json { print("OK      \(path)") }
-            } else if json {
-                failed += 1
-                if !FileManager.default.fileExists(atPath: path) { missing += 1 }
-                if firstProblem == nil, let problem = check.problems.first {
-                    firstProblem = "\(path): \(problem.location.map { "\($0): " } ?? "")\(problem.problem)"
-                }
-            } else {
-                failed += 1
-                if !FileManager.default.fileExists(atPath: path) { missing += 1 }
-                if firstProblem == nil, let problem = check.problems.first {
-                    firstProblem = "\(path): \(problem.location.map { "\($0): " } ?? "")\(problem.problem)"
-                }
+                continue
+            }
+            failed += 1
+            if !FileManager.default.fileExists(atPath: path) { missing += 1 }
+            if firstProblem == nil, let problem = check.problems.first {
+                firstProblem = "\(path): \(problem.location.map { "\($0): " } ?? "")\(problem.problem)"
+            }
+            if !json {
                 let arrays = check.failingArrays
                 print("FAILED  \(path)" + (arrays.isEmpty ? "" : " (arrays: \(arrays.joined(separator: ", ")))"))
                 for problem in check.problems { print("        \(problem.location.map { "\($0): " } ?? "")\(problem.problem)") }
