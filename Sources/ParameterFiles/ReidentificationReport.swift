@@ -73,6 +73,12 @@ public struct ReidentificationReport: Codable, Sendable {
 
     static func percent(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
 
+    /// The methods whose rank-1 or rank-5 rate lies wholly above chance: the channels through which the files link people.
+    public var linkingMethods: [ReidentificationAudit.Method] {
+        guard probesScored > 0 else { return [] }
+        return methods.filter { $0.outcome == .aboveChance }.map(\.method)
+    }
+
     /// Plain-language verdicts: one for identity geometry, one for dynamics.
     public var verdicts: [String] {
         guard probesScored > 0 else { return ["no probe belongs to a gallery person: nothing could be measured"] }

@@ -25,6 +25,8 @@ struct PrivacyAuditCommand: ParsableCommand {
     var secretFile: String?
     @Flag(help: "Print the report as JSON.")
     var json = false
+    @Flag(help: "Exit 0 even when the files link people above chance (accepting the linkage knowingly).")
+    var allowLinkage = false
 
     func run() throws {
         try runReportingErrors {
@@ -43,6 +45,13 @@ struct PrivacyAuditCommand: ParsableCommand {
                 print(String(decoding: try report.json(), as: UTF8.self))
             } else {
                 print(report.text)
+            }
+            // The exit status follows the verdict, so that a script can gate sharing on it.
+            let linking = report.linkingMethods
+            if !linking.isEmpty && !allowLinkage {
+                throw CommandFailure(message: "the probe files link people above chance by \(linking.map(\.rawValue).joined(separator: ", ")) "
+                                     + "(see the verdict); not safe to share as they are (--allow-linkage to accept it knowingly)",
+                                     status: EXIT_FAILURE)
             }
         }
     }
