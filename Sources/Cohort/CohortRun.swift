@@ -131,7 +131,7 @@ public struct CohortRun: Sendable {
                 try LandmarkIO.write(sequence, to: url, format: .csv)
                 written.append(url)
                 sequences.append(sequence)
-                detectors.append("dlib HOG + 68-point shape predictor (faceatlas track)")
+                detectors.append(SequenceTracker.detectorName)
             } else {
                 sequences.append(try LandmarkIO.read(entry.file, fps: fps))
                 detectors.append("landmark file (\(entry.file.pathExtension))")

@@ -39,6 +39,7 @@ public final class FaceTracker {
         let longSide = Double(max(image.width, image.height))
         let searchScale = min(1, Double(settings.searchMaximumSide) / longSide)
         let all = try search(image, scale: searchScale, threshold: min(settings.trackingThreshold, settings.searchThreshold))
+        let strong = all.filter { $0.score >= settings.searchThreshold }  // at dlib's own threshold
         var chosen: FaceBox?
         if let previous = lastBox {
             let limit = settings.reacquireDistance
@@ -46,18 +47,16 @@ public final class FaceTracker {
                 .min { previous.distance(to: $0) < previous.distance(to: $1) }
         } else {
             // The start: the largest face that passes dlib's own threshold.
-            chosen = all.filter { $0.score >= settings.searchThreshold }.max { $0.area < $1.area }
+            chosen = strong.max { $0.area < $1.area }
         }
         guard let face = chosen else {
-            let count = all.filter { $0.score >= settings.searchThreshold }.count
-            return TrackedFrame(box: nil, points: nil, faceCount: count, sharpness: .nan, pointsOutside: 0,
+            return TrackedFrame(box: nil, points: nil, faceCount: strong.count, sharpness: .nan, pointsOutside: 0,
                                 problems: ["no face found"])
         }
         lastBox = face
 
-        // Other faces: those of the full-frame pass that pass dlib's own threshold.
-        let others = all.filter { $0.score >= settings.searchThreshold }
-        let faceCount = 1 + others.filter { $0.overlap(face) < 0.2 && face.distance(to: $0) > 0.5 }.count
+        // Other faces: those of the full-frame pass at dlib's own threshold.
+        let faceCount = 1 + strong.filter { $0.overlap(face) < 0.2 && face.distance(to: $0) > 0.5 }.count
 
         return try measure(face, faceCount: faceCount, in: image)
     }
@@ -105,8 +104,6 @@ public final class FaceTracker {
     /// The problem recorded for a frame in which several faces are seen.
     static let severalFacesProblem = "more than one face"
 
-    /// The faces of the whole frame at `scale`, or, if there are none, of the frame enlarged by
-    /// `settings.upsampling` (within `upsampledMaximumSide`).
     /// The faces of the whole frame at `scale` with scores from `threshold` (default dlib's 0); when none passes
     /// dlib's own threshold, the frame is searched again enlarged (dlib's usual remedy for faces under 80 px).
     private func search(_ image: Image, scale: Double, threshold: Double? = nil) throws -> [FaceBox] {

@@ -48,6 +48,9 @@ public enum SequenceTracker {
         return try trackImages(inputs, options: options, progress: progress)
     }
 
+    /// How parameter files name landmarks that came from this tracker (their `detector`).
+    public static let detectorName = "dlib HOG + 68-point shape predictor (faceatlas track)"
+
     /// Tracks the video at `url`.
     public static func trackVideo(_ url: URL, options: TrackingOptions = TrackingOptions(),
                                   progress: ((Int, Int) -> Void)? = nil) throws -> LandmarkSequence {

@@ -18,9 +18,6 @@ public struct TrackerSettings: Sendable, Equatable {
     public var trackingThreshold = -0.3
     /// The lowest score accepted when searching the whole frame (dlib's default).
     public var searchThreshold = 0.0
-    /// Other faces are counted if they are at least this fraction of the tracked face's width
-    /// (the reduced full-frame pass is scaled for that size).
-    public var otherFaceFraction = 0.7
     /// A face found by a full-frame search after the face was lost is taken only if its centre
     /// is within this many previous-box widths of the last place seen (0 or less: any distance).
     public var reacquireDistance = 0.0

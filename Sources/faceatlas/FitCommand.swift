@@ -137,7 +137,7 @@ struct FitCommand: ParsableCommand {
                 let file = ParameterFile(
                     fit: result, sequence: k, model: model, modelMeta: meta, subject: subject, stimulus: names[k],
                     fps: sequences[k].estimatedFPS ?? fps, source: URL(fileURLWithPath: inputs[k]).lastPathComponent,
-                    detector: tracked[k] ? "dlib HOG + 68-point shape predictor (faceatlas track)"
+                    detector: tracked[k] ? SequenceTracker.detectorName
                         : LandmarkFormat.detectedName(URL(fileURLWithPath: inputs[k]), dense: observed[k].points.first.map { $0.count > 68 } ?? false),
                     settings: settings,
                     confidence: sequences[k].frames.map { f in f.isValid ? f.confidence.reduce(0, +) / Double(max(f.confidence.count, 1)) : 0 },

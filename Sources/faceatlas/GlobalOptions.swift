@@ -123,18 +123,11 @@ enum GlobalOptions {
                 let hint = nearest.map { editDistance($0, name) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
                 throw ValidationError("Unknown option '\(name)'\(hint)")
             }
-            var value: String? = nil
-            if argument.contains("=") {
-                value = String(argument.dropFirst(name.count + 1))
-                out.append(argument); index += 1
-            } else if takesValue, index + 1 < arguments.count, looksNegative(arguments[index + 1]) {
-                value = arguments[index + 1]
+            if !argument.contains("="), takesValue, index + 1 < arguments.count, looksNegative(arguments[index + 1]) {
                 out.append("\(name)=\(arguments[index + 1])"); index += 2
             } else {
-                if takesValue, index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") { value = arguments[index + 1] }
                 out.append(argument); index += 1
             }
-            _ = value
         }
         return out
     }
